@@ -1,0 +1,34 @@
+"""The rules of Too Sandy as plain Python: no Flask, no database.
+
+The service layer loads a session's rows, asks these functions what
+happens next, then stores the answer and announces it.
+"""
+
+from .errors import RuleError
+from .phases import Outcome, Phase, RoundClock, Timing
+from .rules import (
+    Ballot,
+    ballots,
+    check_vote,
+    deal,
+    points_by_player,
+    rank,
+    round_winners,
+    votes_allowed,
+)
+
+__all__ = [
+    "Ballot",
+    "Outcome",
+    "Phase",
+    "RoundClock",
+    "RuleError",
+    "Timing",
+    "ballots",
+    "check_vote",
+    "deal",
+    "points_by_player",
+    "rank",
+    "round_winners",
+    "votes_allowed",
+]
