@@ -1,0 +1,113 @@
+"""Too Sandy: a realtime training game for customer-facing teams."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import paths
+from .config import CONTENT_SECURITY_POLICY, DEFAULTS
+from .extensions import babel, db, socketio
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(paths.STATIC),
+        template_folder=str(paths.TEMPLATES),
+    )
+    # Layers: defaults, instance/config.py, TRAINER_* environment, tests.
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("TRAINER")
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _database_url(app)
+    _secret_key(app)
+
+    db.init_app(app)
+    babel.init_app(app, locale_selector=_pick_locale)
+    from . import sockets
+
+    sockets.register()
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"],
+        max_http_buffer_size=app.config["MAX_SOCKET_MESSAGE_BYTES"],
+        # The browser client lives in static/; the server needn't serve it.
+        serve_client=False,
+        cors_allowed_origins=app.config.get("CORS_ORIGINS"),
+    )
+
+    from .views import register_blueprints
+
+    register_blueprints(app)
+    app.after_request(_security_headers)
+    from .client_strings import client_strings
+
+    from flask_babel import get_locale
+
+    app.context_processor(lambda: {"client_strings": client_strings, "get_locale": get_locale})
+
+    from . import cli
+
+    cli.register(app)
+    with app.app_context():
+        db.create_all()
+        if app.config["LOAD_SHIPPED_DECKS"]:
+            from .decks import load_shipped_decks
+
+            load_shipped_decks(paths.DECKS)
+    return app
+
+
+def _database_url(app: Flask) -> None:
+    url = app.config["DATABASE_URL"] or app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        url = "sqlite:///" + str(Path(app.instance_path) / "too-sandy.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+def _secret_key(app: Flask) -> None:
+    """TRAINER_SECRET_KEY, or one made on first run and kept in the instance folder."""
+    if app.config.get("SECRET_KEY"):
+        return
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _pick_locale() -> str | None:
+    from flask import current_app
+
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets phones read while one writes; foreign keys are off by default."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

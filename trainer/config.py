@@ -1,0 +1,28 @@
+"""Defaults: the embedded setup (SQLite, one process) needs nothing else."""
+
+DEFAULTS = {
+    # TRAINER_DATABASE_URL overrides; empty means SQLite in the instance folder.
+    "DATABASE_URL": "",
+    # TRAINER_MESSAGE_QUEUE, e.g. redis://localhost:6379/0, for several workers.
+    "MESSAGE_QUEUE": None,
+    # None lets Flask-SocketIO pick; wsgi.py asks for eventlet, tests for threading.
+    "ASYNC_MODE": None,
+    # The URL phones should open; empty means http://<LAN address>:<port>.
+    "PUBLIC_URL": "",
+    "LOAD_SHIPPED_DECKS": True,
+    # Payloads are small JSON objects; anything bigger is hostile or broken.
+    "MAX_SOCKET_MESSAGE_BYTES": 16 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LANGUAGES": ["en"],
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+}
+
+# Nothing here loads from another origin: the product works on a LAN with no
+# internet, and player text can never run as script.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)

@@ -1,0 +1,56 @@
+"""Plain sentences for every rule a person can break, in their language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext, lazy_gettext
+
+from .game import RuleError
+
+_MESSAGES = {
+    "unknown_event": lazy_gettext("That action is not available here."),
+    "bad_payload": lazy_gettext("That request was not understood. Reload the page and try again."),
+    "wrong_phase": lazy_gettext("That can't be done at this point of the game."),
+    "wrong_round": lazy_gettext("That round is over; your screen has been brought up to date."),
+    "no_rounds_left": lazy_gettext("All rounds have been played."),
+    "rounds_left": lazy_gettext("There are rounds left to play."),
+    "no_players": lazy_gettext("Nobody has joined yet: wait for at least one player."),
+    "too_much_time": lazy_gettext("A phase can't run longer than 30 minutes."),
+    "already_paused": lazy_gettext("The timer is already paused."),
+    "not_paused": lazy_gettext("The timer is not paused."),
+    "unknown_code": lazy_gettext("There is no session with that room code. Check the code on the projector."),
+    "session_over": lazy_gettext("That session has ended."),
+    "name_blank": lazy_gettext("Please enter a name."),
+    "name_too_long": lazy_gettext("Names can be at most %(limit)s characters."),
+    "name_taken": lazy_gettext("Someone in this session is already called “%(name)s”. Please pick another name."),
+    "unknown_player": lazy_gettext("That player is not in this session."),
+    "sitting_out": lazy_gettext("You joined during this round; you'll get a card in the next one."),
+    "reply_blank": lazy_gettext("Your reply is empty. Write something before you send it."),
+    "reply_too_long": lazy_gettext("Replies can be at most %(limit)s characters."),
+    "unknown_reply": lazy_gettext("That reply is not part of this round."),
+    "own_reply": lazy_gettext("You can't vote for your own reply."),
+    "not_on_ballot": lazy_gettext("That reply is not on your ballot."),
+    "already_voted": lazy_gettext("You already voted for that reply."),
+    "out_of_votes": lazy_gettext("You have used all %(limit)s of your votes. Take one back to vote for another reply."),
+    "no_such_vote": lazy_gettext("You haven't voted for that reply."),
+    "no_cards": lazy_gettext("The chosen decks have no enabled cards."),
+    "no_deck": lazy_gettext("Choose at least one deck."),
+    "bad_writing_time": lazy_gettext("Writing time must be between %(low)s and %(high)s minutes."),
+    "bad_voting_time": lazy_gettext("Voting time must be between %(low)s and %(high)s seconds."),
+    "bad_rounds": lazy_gettext("The number of rounds must be between %(low)s and %(high)s."),
+    "not_host": lazy_gettext("Only the trainer running this session can do that."),
+    "not_player": lazy_gettext("Your place in this session was not found. Join again with the room code."),
+}
+
+
+def message_for(error: RuleError | str) -> str:
+    code = error if isinstance(error, str) else error.code
+    details = {} if isinstance(error, str) else error.details
+    template = _MESSAGES.get(code)
+    if template is None:
+        return gettext("Something went wrong. Please try again.")
+    return str(template) % details if details else str(template)
+
+
+def error_answer(error: RuleError | str) -> dict[str, object]:
+    code = error if isinstance(error, str) else error.code
+    return {"ok": False, "code": code, "error": message_for(error)}

@@ -1,0 +1,31 @@
+"""Run the server: print where to point the projector and the phones."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from . import sweeper
+from .extensions import socketio
+from .network import base_url
+
+# eventlet's WSGI server refuses connection 1,025 unless told otherwise.
+DEFAULT_MAX_CONNECTIONS = 5000
+
+
+def serve(app: Flask) -> None:
+    port = int(os.environ.get("PORT", "5000"))
+    host = os.environ.get("HOST", "0.0.0.0")
+    join_root = base_url(app.config["PUBLIC_URL"], port)
+    print(f"Too Sandy is running.\n"
+          f"  Projector (open on this laptop): http://localhost:{port}/\n"
+          f"  Phones join at:                  {join_root}/join", flush=True)
+    sweeper.start(app)
+    options: dict = {}
+    if socketio.async_mode == "eventlet":
+        options["max_size"] = int(app.config.get("MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS))
+        options["log_output"] = bool(app.config.get("ACCESS_LOG", False))
+    elif socketio.async_mode == "threading":
+        options["allow_unsafe_werkzeug"] = True
+    socketio.run(app, host=host, port=port, **options)

@@ -1,0 +1,215 @@
+"""Creating sessions, joining them, and moving their clock safely.
+
+Every clock change is a conditional update on ``clock_version``: when two
+clicks, two workers or the sweeper race, exactly one change applies and only
+its author announces it.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from . import game
+from .clock import utcnow
+from .extensions import db
+from .game import phases
+from .models import Deck, GameSession, Player
+from .tokens import new_room_code, new_token, normalise_code, token_hash
+
+NAME_MAX = 24
+WRITING_MINUTES = (1, 15)
+VOTING_SECONDS = (20, 600)
+ROUNDS = (1, 10)
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    deck_ids: tuple[int, ...]
+    writing_minutes: int = 7
+    voting_seconds: int = 90
+    rounds_total: int = 3
+    seed: int | None = None
+
+    def check(self) -> None:
+        if not self.deck_ids:
+            raise game.RuleError("no_deck")
+        for value, (low, high), code in (
+            (self.writing_minutes, WRITING_MINUTES, "bad_writing_time"),
+            (self.voting_seconds, VOTING_SECONDS, "bad_voting_time"),
+            (self.rounds_total, ROUNDS, "bad_rounds"),
+        ):
+            if not low <= value <= high:
+                raise game.RuleError(code, low=low, high=high)
+
+
+def create_session(settings: SessionSettings) -> tuple[GameSession, str]:
+    """A new session in the lobby, and the host's token (shown once)."""
+    settings.check()
+    decks = db.session.scalars(
+        select(Deck).where(Deck.id.in_(settings.deck_ids), Deck.enabled)
+    ).all()
+    if len(decks) != len(set(settings.deck_ids)):
+        raise game.RuleError("no_deck")
+    host_token = new_token()
+    session = GameSession(
+        code=_unused_code(),
+        host_token_hash=token_hash(host_token),
+        language=decks[0].language,
+        seed=settings.seed if settings.seed is not None else random.getrandbits(31),
+        writing_seconds=settings.writing_minutes * 60,
+        voting_seconds=settings.voting_seconds,
+        rounds_total=settings.rounds_total,
+        decks=list(decks),
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session, host_token
+
+
+def _unused_code() -> str:
+    while True:
+        code = new_room_code()
+        if db.session.scalar(select(GameSession.id).where(GameSession.code == code)) is None:
+            return code
+
+
+def find_session(code: str) -> GameSession | None:
+    return db.session.scalar(
+        select(GameSession).where(GameSession.code == normalise_code(code))
+    )
+
+
+def session_for_host(code: str, host_token: str) -> GameSession | None:
+    session = find_session(code)
+    if session is None or session.host_token_hash != token_hash(host_token):
+        return None
+    return session
+
+
+def player_for_token(token: str) -> Player | None:
+    return db.session.scalar(
+        select(Player).where(Player.token_hash == token_hash(token), ~Player.removed)
+    )
+
+
+def clean_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name:
+        raise game.RuleError("name_blank")
+    if len(name) > NAME_MAX:
+        raise game.RuleError("name_too_long", limit=NAME_MAX)
+    return name
+
+
+def join(code: str, raw_name: str) -> tuple[Player, str]:
+    """Add a player; mid-round joiners play from the next round."""
+    session = find_session(code)
+    if session is None:
+        raise game.RuleError("unknown_code")
+    if session.phase == game.Phase.FINISHED:
+        raise game.RuleError("session_over")
+    name = clean_name(raw_name)
+    token = new_token()
+    player = Player(
+        session=session,
+        name=name,
+        name_key=name.casefold(),
+        token_hash=token_hash(token),
+        first_round=session.round_no + 1,
+    )
+    db.session.add(player)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise game.RuleError("name_taken", name=name) from None
+    return player, token
+
+
+def remove_player(session: GameSession, player_id: int) -> Player:
+    player = db.session.get(Player, player_id)
+    if player is None or player.session_id != session.id or player.removed:
+        raise game.RuleError("unknown_player")
+    player.removed = True
+    player.name_key = None
+    db.session.commit()
+    return player
+
+
+def active_player_ids(session: GameSession, round_no: int) -> list[int]:
+    """Players who take part in ``round_no``: joined in time and not removed."""
+    return list(
+        db.session.scalars(
+            select(Player.id).where(
+                Player.session_id == session.id,
+                ~Player.removed,
+                Player.first_round <= round_no,
+            )
+        )
+    )
+
+
+def player_count(session: GameSession) -> int:
+    return db.session.scalar(
+        select(func.count(Player.id)).where(Player.session_id == session.id, ~Player.removed)
+    ) or 0
+
+
+def timing_of(session: GameSession) -> game.Timing:
+    return game.Timing(session.writing_seconds, session.voting_seconds, session.rounds_total)
+
+
+def clock_of(session: GameSession) -> game.RoundClock:
+    paused = session.paused_remaining_ms
+    return game.RoundClock(
+        phase=game.Phase(session.phase),
+        round_no=session.round_no,
+        deadline=session.deadline,
+        paused_remaining=None if paused is None else timedelta(milliseconds=paused),
+    )
+
+
+def claim_clock(session: GameSession, clock: game.RoundClock) -> bool:
+    """Store a new clock if nobody changed it since ``session`` was read.
+
+    Returns False (and changes nothing) when we lost the race. The caller
+    commits, together with whatever else the change entails.
+    """
+    paused = clock.paused_remaining
+    result = db.session.execute(
+        update(GameSession)
+        .where(
+            GameSession.id == session.id,
+            GameSession.clock_version == session.clock_version,
+        )
+        .values(
+            phase=str(clock.phase),
+            round_no=clock.round_no,
+            deadline=clock.deadline,
+            paused_remaining_ms=None if paused is None else int(paused / timedelta(milliseconds=1)),
+            clock_version=GameSession.clock_version + 1,
+            finished_at=utcnow() if clock.phase == game.Phase.FINISHED else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.refresh(session)
+    return True
+
+
+def overdue_session_ids(now: datetime, grace: timedelta) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(GameSession.id).where(
+                GameSession.phase.in_([str(p) for p in phases.TIMED_PHASES]),
+                GameSession.deadline.is_not(None),
+                GameSession.deadline <= now - grace,
+            )
+        )
+    )

@@ -1,0 +1,188 @@
+"""What each screen needs to draw itself, built from the database alone.
+
+A phone or projector that (re)connects gets one of these and can draw the
+whole screen from it; phase changes send a fresh one. Queries are batched
+per session so a room of hundreds costs a handful of queries, not hundreds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from random import Random
+from typing import Any
+
+from sqlalchemy import select
+
+from . import game
+from .clock import epoch_ms
+from .extensions import db
+from .models import Card, GameSession, Player, Reply, Vote
+from .rounds import REPLY_MAX, round_ballots, votes_received, voting_progress, writing_progress
+
+PODIUM = 3
+
+
+def clock_payload(session: GameSession, now: datetime) -> dict[str, Any]:
+    return {
+        "deadline": epoch_ms(session.deadline),
+        "paused_remaining": session.paused_remaining_ms,
+        "server_now": epoch_ms(now),
+    }
+
+
+def common(session: GameSession, now: datetime) -> dict[str, Any]:
+    return {
+        "code": session.code,
+        "phase": session.phase,
+        "round": session.round_no,
+        "rounds_total": session.rounds_total,
+        "reply_max": REPLY_MAX,
+        **clock_payload(session, now),
+    }
+
+
+class Scoreboard:
+    """Totals, this round's points and ranks for every player of a session."""
+
+    def __init__(self, session: GameSession) -> None:
+        self.players = {p.id: p for p in session.players if not p.removed}
+        replies = db.session.execute(
+            select(Reply.id, Reply.player_id, Reply.round_no).where(Reply.session_id == session.id)
+        ).all()
+        self.author = {rid: pid for rid, pid, _ in replies}
+        votes = votes_received(session)
+        self.totals = {pid: 0 for pid in self.players}
+        self.this_round = {pid: 0 for pid in self.players}
+        for rid, pid, round_no in replies:
+            if pid not in self.players:
+                continue
+            points = votes.get(rid, 0) * game.rules.POINTS_PER_VOTE
+            self.totals[pid] += points
+            if round_no == session.round_no:
+                self.this_round[pid] += points
+        names = {pid: p.name for pid, p in self.players.items()}
+        self.table = game.rank(self.totals, names)
+        self.place = {pid: place for place, pid, _ in self.table}
+
+    def leaderboard(self, limit: int | None = None) -> list[dict[str, Any]]:
+        rows = self.table if limit is None else self.table[:limit]
+        return [
+            {"rank": place, "name": self.players[pid].name, "score": score, "id": pid}
+            for place, pid, score in rows
+        ]
+
+
+def _round_rows(session: GameSession) -> list[tuple[Reply, Card, Player]]:
+    return list(
+        db.session.execute(
+            select(Reply, Card, Player)
+            .join(Card, Card.id == Reply.card_id)
+            .join(Player, Player.id == Reply.player_id)
+            .where(Reply.session_id == session.id, Reply.round_no == session.round_no)
+            .order_by(Reply.id)
+        )
+    )
+
+
+def _card(card: Card, *, with_note: bool = False) -> dict[str, Any]:
+    data = {"complaint": card.complaint, "theme": card.theme}
+    if with_note:
+        data["coach_note"] = card.coach_note
+    return data
+
+
+def _results(session: GameSession, rows, board: Scoreboard) -> dict[str, Any]:
+    votes = votes_received(session, session.round_no)
+    shown = [(r, c, p) for r, c, p in rows if r.text is not None and not p.removed]
+    winners = set(game.round_winners({r.id: votes.get(r.id, 0) for r, _, _ in shown}))
+    shown.sort(key=lambda row: (-votes.get(row[0].id, 0), row[0].id))
+    return {
+        "replies": [
+            {
+                "id": r.id,
+                "text": r.text,
+                "author": p.name,
+                "votes": votes.get(r.id, 0),
+                "points": votes.get(r.id, 0) * game.rules.POINTS_PER_VOTE,
+                "best": r.id in winners,
+                **_card(c, with_note=True),
+            }
+            for r, c, p in shown
+        ],
+        "leaderboard": board.leaderboard(),
+    }
+
+
+def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
+    data = common(session, now)
+    data["players"] = [
+        {"id": p.id, "name": p.name, "first_round": p.first_round}
+        for p in session.players
+        if not p.removed
+    ]
+    phase = session.phase
+    rows = _round_rows(session) if phase != game.Phase.LOBBY else []
+    if phase == game.Phase.WRITING:
+        data["submitted_ids"] = [p.id for r, _, p in rows if r.submitted_at is not None]
+        data["progress"] = dict(zip(("submitted", "total"), writing_progress(session)))
+    elif phase == game.Phase.VOTING:
+        order = [row for row in rows if row[0].text is not None and not row[2].removed]
+        # Shuffled so the projector's order says nothing about who wrote what.
+        Random(f"{session.seed}:{session.round_no}:projector").shuffle(order)
+        data["replies"] = [{"id": r.id, "text": r.text, **_card(c)} for r, c, _ in order]
+        data["progress"] = dict(zip(("voted", "total"), voting_progress(session)))
+    elif phase in (game.Phase.RESULTS, game.Phase.FINISHED):
+        board = Scoreboard(session)
+        data.update(_results(session, rows, board))
+        data["podium"] = board.leaderboard(PODIUM)
+    return data
+
+
+def player_snapshots(session: GameSession, now: datetime, only: Player | None = None) -> dict[int, dict[str, Any]]:
+    """Each player's own view: their card, draft, ballot or score."""
+    base = common(session, now)
+    players = [only] if only is not None else [p for p in session.players if not p.removed]
+    rows = {p.id: (r, c) for r, c, p in _round_rows(session)} if session.round_no else {}
+    phase = session.phase
+    ballots = round_ballots(session, session.round_no) if phase == game.Phase.VOTING else {}
+    reply_cards = {r.id: (r, c) for r, c in rows.values()}
+    my_votes = _votes_by_voter(session) if phase == game.Phase.VOTING else {}
+    board = Scoreboard(session) if phase in (game.Phase.RESULTS, game.Phase.FINISHED) else None
+    out: dict[int, dict[str, Any]] = {}
+    for player in players:
+        data = dict(base, me={"id": player.id, "name": player.name})
+        mine = rows.get(player.id)
+        data["playing"] = mine is not None
+        if phase == game.Phase.WRITING and mine:
+            reply, card = mine
+            data.update(card=_card(card), draft=reply.draft, submitted=reply.text if reply.submitted_at else None)
+        elif phase == game.Phase.VOTING:
+            ballot = ballots.get(player.id, game.Ballot(()))
+            data["ballot"] = [
+                {"id": rid, "text": reply_cards[rid][0].text, **_card(reply_cards[rid][1])}
+                for rid in ballot.reply_ids
+            ]
+            data["votes_allowed"] = ballot.votes_allowed
+            data["my_votes"] = my_votes.get(player.id, [])
+        elif board is not None:
+            data["score"] = board.totals.get(player.id, 0)
+            data["round_points"] = board.this_round.get(player.id, 0)
+            data["rank"] = board.place.get(player.id)
+            data["of"] = len(board.players)
+            if mine:
+                data["card"] = _card(mine[1], with_note=True)
+            if phase == game.Phase.FINISHED:
+                data["podium"] = board.leaderboard(PODIUM)
+        out[player.id] = data
+    return out
+
+
+def _votes_by_voter(session: GameSession) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {}
+    for voter, reply in db.session.execute(
+        select(Vote.voter_id, Vote.reply_id).where(
+            Vote.session_id == session.id, Vote.round_no == session.round_no
+        )
+    ):
+        result.setdefault(voter, []).append(reply)
+    return result

@@ -1,0 +1,80 @@
+"""/host: the projector. Every action needs the session's host token."""
+
+from __future__ import annotations
+
+from flask import session as conn
+from flask_socketio import ConnectionRefusedError, emit, join_room
+
+from .. import announce, rounds
+from ..clock import utcnow
+from ..extensions import db
+from ..game import RuleError
+from ..messages import message_for
+from ..models import GameSession
+from ..sessions import remove_player, session_for_host
+from ..snapshots import host_snapshot
+from . import schemas
+from .base import GameNamespace, answers
+
+
+def hosted_session() -> GameSession:
+    session = db.session.get(GameSession, conn.get("host_session_id", -1))
+    if session is None:
+        raise RuleError("not_host")
+    return session
+
+
+def _announced(outcome) -> dict:
+    if outcome is not None:
+        announce.announce(hosted_session(), outcome.announce)
+    return {}
+
+
+class HostNamespace(GameNamespace):
+    def on_connect(self, auth=None):
+        try:
+            creds = schemas.parse(schemas.HostAuth, auth)
+        except schemas.PayloadError:
+            raise ConnectionRefusedError(message_for("not_host")) from None
+        session = session_for_host(creds.code, creds.host_token)
+        if session is None:
+            raise ConnectionRefusedError(message_for("not_host"))
+        conn["host_session_id"] = session.id
+        join_room(announce.host_room(session.id))
+        emit("snapshot", host_snapshot(session, utcnow()))
+
+    @answers(schemas.Empty)
+    def on_sync(self, _):
+        return {"snapshot": host_snapshot(hosted_session(), utcnow())}
+
+    @answers(schemas.Empty)
+    def on_next(self, _):
+        return _announced(rounds.advance(hosted_session(), utcnow()))
+
+    @answers(schemas.Empty)
+    def on_end_phase(self, _):
+        return _announced(rounds.close_phase(hosted_session(), utcnow()))
+
+    @answers(schemas.Extend)
+    def on_extend(self, data: schemas.Extend):
+        return _announced(rounds.change_timer(hosted_session(), "extend", utcnow(), data.seconds))
+
+    @answers(schemas.Empty)
+    def on_pause(self, _):
+        return _announced(rounds.change_timer(hosted_session(), "pause", utcnow()))
+
+    @answers(schemas.Empty)
+    def on_resume(self, _):
+        return _announced(rounds.change_timer(hosted_session(), "resume", utcnow()))
+
+    @answers(schemas.PlayerRef)
+    def on_remove_player(self, data: schemas.PlayerRef):
+        session = hosted_session()
+        player = remove_player(session, data.player_id)
+        announce.player_removed(session, player)
+        # The removed player may have been the last one everyone waited for.
+        if session.phase == "writing" and rounds.everyone_submitted(session):
+            return _announced(rounds.close_phase(session, utcnow()))
+        if session.phase == "voting" and rounds.everyone_voted(session):
+            return _announced(rounds.close_phase(session, utcnow()))
+        return {}

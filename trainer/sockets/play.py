@@ -1,0 +1,91 @@
+"""/play: the phones. Identity is the player token in the connect ``auth``."""
+
+from __future__ import annotations
+
+from flask import session as conn
+from flask_socketio import ConnectionRefusedError, emit, join_room
+
+from .. import announce, rounds
+from ..clock import utcnow
+from ..extensions import db
+from ..game import RuleError
+from ..messages import message_for
+from ..models import Player
+from ..sessions import player_for_token
+from ..snapshots import player_snapshots
+from . import schemas
+from .base import GameNamespace, answers
+
+
+def current_player() -> Player:
+    """The connection's player, re-read so a removal takes effect at once."""
+    player = db.session.get(Player, conn.get("player_id", -1))
+    if player is None or player.removed:
+        raise RuleError("not_player")
+    return player
+
+
+class PlayNamespace(GameNamespace):
+    def on_connect(self, auth=None):
+        try:
+            token = schemas.parse(schemas.PlayerAuth, auth).token
+        except schemas.PayloadError:
+            token = ""
+        player = player_for_token(token)
+        if player is None:
+            raise ConnectionRefusedError(message_for("not_player"))
+        conn["player_id"] = player.id
+        join_room(announce.play_room(player.session_id))
+        join_room(announce.player_room(player.id))
+        emit("snapshot", player_snapshots(player.session, utcnow(), only=player)[player.id])
+
+    @answers(schemas.Empty)
+    def on_sync(self, _):
+        player = current_player()
+        return {"snapshot": player_snapshots(player.session, utcnow(), only=player)[player.id]}
+
+    @answers(schemas.Text)
+    def on_draft(self, data: schemas.Text):
+        player = current_player()
+        rounds.save_draft(player, player.session, data.round, data.text, utcnow())
+
+    @answers(schemas.Text)
+    def on_submit(self, data: schemas.Text):
+        player = current_player()
+        session = player.session
+        reply = rounds.submit(player, session, data.round, data.text, utcnow())
+        if rounds.everyone_submitted(session):
+            _close_and_announce(session)
+        else:
+            submitted, total = rounds.writing_progress(session)
+            announce.progress(session, {"submitted": submitted, "total": total, "player_id": player.id})
+        return {"submitted": reply.text}
+
+    @answers(schemas.ReplyRef)
+    def on_vote(self, data: schemas.ReplyRef):
+        player = current_player()
+        rounds.cast_vote(player, player.session, data.reply_id)
+        return _after_vote(player)
+
+    @answers(schemas.ReplyRef)
+    def on_unvote(self, data: schemas.ReplyRef):
+        player = current_player()
+        rounds.retract_vote(player, player.session, data.reply_id)
+        return _after_vote(player)
+
+
+def _after_vote(player: Player) -> dict:
+    session = player.session
+    mine = rounds.votes_of(player, session, session.round_no)
+    if rounds.everyone_voted(session):
+        _close_and_announce(session)
+    else:
+        voted, total = rounds.voting_progress(session)
+        announce.progress(session, {"voted": voted, "total": total})
+    return {"my_votes": mine}
+
+
+def _close_and_announce(session) -> None:
+    outcome = rounds.close_phase(session, utcnow())
+    if outcome is not None:
+        announce.announce(session, outcome.announce)

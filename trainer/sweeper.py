@@ -1,0 +1,49 @@
+"""Closes phases whose deadline passed, including those that passed while
+the server was down. Safe with several workers: closing is conditional, so
+each phase is closed, and announced, exactly once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask
+
+from . import announce, rounds
+from .clock import utcnow
+from .extensions import db, socketio
+from .models import GameSession
+from .sessions import overdue_session_ids
+
+log = logging.getLogger(__name__)
+
+INTERVAL_SECONDS = 0.5
+
+
+def sweep_once() -> int:
+    """Close every overdue phase now; returns how many this call closed."""
+    now = utcnow()
+    closed = 0
+    for session_id in overdue_session_ids(now, grace=timedelta(0)):
+        session = db.session.get(GameSession, session_id)
+        if session is None:
+            continue
+        outcome = rounds.close_overdue(session, now)
+        if outcome is not None:
+            closed += 1
+            announce.announce(session, outcome.announce)
+    return closed
+
+
+def run_forever(app: Flask) -> None:
+    while True:
+        try:
+            with app.app_context():
+                sweep_once()
+        except Exception:  # keep sweeping; one bad session must not stop the rest
+            log.exception("deadline sweep failed")
+        socketio.sleep(INTERVAL_SECONDS)
+
+
+def start(app: Flask) -> None:
+    socketio.start_background_task(run_forever, app)

@@ -1,0 +1,36 @@
+"""The phone: a join form, then the game over Socket.IO."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from .. import announce, sessions
+from ..game import RuleError
+from ..messages import error_answer
+from ..tokens import normalise_code
+
+bp = Blueprint("play", __name__)
+
+_STATUS = {"unknown_code": 404, "name_taken": 409, "session_over": 410}
+
+
+@bp.get("/join")
+@bp.get("/join/<code>")
+def join_page(code: str = ""):
+    return render_template("play.html", code=normalise_code(code)[:12])
+
+
+@bp.post("/api/join")
+def join():
+    """JSON {code, name} → {token}: the phone keeps the token in localStorage."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not all(
+        isinstance(payload.get(k), str) and len(payload[k]) <= 200 for k in ("code", "name")
+    ):
+        return error_answer("bad_payload"), 400
+    try:
+        player, token = sessions.join(payload["code"], payload["name"])
+    except RuleError as broken:
+        return error_answer(broken), _STATUS.get(broken.code, 400)
+    announce.player_joined(player.session, player)
+    return {"ok": True, "token": token, "code": player.session.code, "name": player.name}, 201

@@ -1,0 +1,30 @@
+"""Production entry point: async patching first, then the app.
+
+    python wsgi.py              serve on 0.0.0.0:$PORT (default 5000)
+    gunicorn -k eventlet -w 1 wsgi:app
+
+TRAINER_ASYNC_MODE picks the server: eventlet (default, as the brief names),
+gevent, or threading. This is the only module that monkey-patches.
+"""
+
+import os
+
+ASYNC_MODE = os.environ.get("TRAINER_ASYNC_MODE", "eventlet")
+
+if ASYNC_MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+elif ASYNC_MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+from trainer import create_app  # noqa: E402  (must follow the patching)
+
+app = create_app({"ASYNC_MODE": ASYNC_MODE})
+
+if __name__ == "__main__":
+    from trainer.serve import serve
+
+    serve(app)
