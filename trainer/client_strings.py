@@ -20,7 +20,7 @@ def client_strings() -> dict[str, str]:
         "sent": _("Sent. You can still edit and send again until time is up."),
         "chars": _("%(n)s / %(max)s characters"),
         "vote": _("Vote"),
-        "voted": _("Voted ✓ (tap to take back)"),
+        "voted": _("✓ Voted"),
         "votes_left": _("%(n)s of %(max)s votes left"),
         "no_ballot": _("No replies to vote on this round. Watch the projector!"),
         "points_round": _("+%(n)s points this round"),

@@ -2,7 +2,7 @@
 import { $, Countdown, connect, el, formatClock, request, setText, showOnly, t } from "./common.js";
 
 const app = $("app");
-const CAROUSEL_MS = 9000;
+const CAROUSEL_MS = 10000;
 let state = null;
 let carousel = { timer: null, index: 0 };
 
@@ -110,12 +110,22 @@ function drawControls() {
   $("btn-pause").textContent = state.paused_remaining != null ? t("resume") : t("pause");
   $("btn-end").hidden = !timed;
   $("btn-end").textContent = phase === "writing" ? t("end_writing") : t("end_voting");
+  const browsing = (phase === "voting" || phase === "results") && (state.replies ?? []).length > 1;
+  $("btn-prev").hidden = !browsing;
+  $("btn-fwd").hidden = !browsing;
 }
 
+// One reply at a time, big enough for the back row; it moves on by itself
+// and the trainer can step back and forth to talk one through.
 function startCarousel() {
   carousel.index = 0;
-  showReply();
-  carousel.timer = setInterval(() => { carousel.index += 1; showReply(); }, CAROUSEL_MS);
+  drawSlide();
+  restartTimer();
+}
+
+function restartTimer() {
+  clearInterval(carousel.timer);
+  carousel.timer = setInterval(() => step(1), CAROUSEL_MS);
 }
 
 function stopCarousel() {
@@ -123,49 +133,55 @@ function stopCarousel() {
   carousel.timer = null;
 }
 
-function showReply() {
+function step(delta) {
+  carousel.index += delta;
+  drawSlide();
+}
+
+function drawSlide() {
   const replies = state.replies ?? [];
-  if (!replies.length) return;
-  const reply = replies[carousel.index % replies.length];
-  setText("showcase-counter", t("reply_of", { n: (carousel.index % replies.length) + 1, total: replies.length }));
-  setText("showcase-complaint", reply.complaint);
-  setText("showcase-reply", reply.text);
+  if (!replies.length) {
+    if (state.phase === "results") drawResult(null, 0, 0);
+    return;
+  }
+  const n = ((carousel.index % replies.length) + replies.length) % replies.length;
+  const reply = replies[n];
+  const counter = t("reply_of", { n: n + 1, total: replies.length });
+  if (state.phase === "voting") {
+    setText("showcase-counter", counter);
+    setText("showcase-complaint", reply.complaint);
+    setText("showcase-reply", reply.text);
+  } else {
+    drawResult(reply, n, replies.length);
+  }
 }
 
 function votesLabel(n) {
   return n === 1 ? t("one_vote") : t("votes", { n });
 }
 
+function drawResult(reply, n, total) {
+  const badge = $("result-badge");
+  const shared = (state.replies ?? []).filter((r) => r.best).length > 1;
+  badge.hidden = !reply?.best;
+  badge.textContent = shared ? t("shared_best") : t("best");
+  setText("result-counter", reply ? t("reply_of", { n: n + 1, total }) : t("no_replies"));
+  setText("result-complaint", reply?.complaint ?? "");
+  setText("result-reply", reply?.text ?? "");
+  setText("result-author", reply ? `${t("by", { name: reply.author })} · ${votesLabel(reply.votes)} · ${t("points", { n: reply.points })}` : "");
+  setText("result-note", reply?.coach_note ?? "");
+  $("result-card").querySelector(".coach").hidden = !reply?.coach_note;
+}
+
 function drawResults() {
-  const replies = state.replies ?? [];
-  const best = replies.filter((r) => r.best);
-  const box = $("best");
-  box.replaceChildren();
-  if (!replies.length) box.append(el("p", { class: "empty", text: t("no_replies") }));
-  else if (!best.length) box.append(el("p", { class: "empty", text: t("no_votes") }));
-  for (const reply of best.slice(0, 2)) {
-    box.append(
-      el("p", { class: "badge", text: best.length > 1 ? t("shared_best") : t("best") }),
-      el("blockquote", { class: "complaint", text: reply.complaint }),
-      el("p", { class: "reply", text: reply.text }),
-      el("p", { class: "author", text: `${t("by", { name: reply.author })} · ${votesLabel(reply.votes)} · ${t("points", { n: reply.points })}` }),
-      el("p", { class: "coach", text: reply.coach_note }),
-    );
-  }
-  $("other-replies").replaceChildren(
-    ...replies.filter((r) => !r.best).slice(0, 6).map((r) =>
-      el("li", {},
-        el("span", { class: "who", text: r.author }),
-        el("span", { class: "what", text: r.text }),
-        el("span", { class: "score", text: votesLabel(r.votes) }))),
-  );
+  if (state.phase === "results") startCarousel();
   $("leaderboard").replaceChildren(
     ...(state.leaderboard ?? []).slice(0, 10).map((row) =>
       el("li", {}, el("span", { class: "rank", text: `${row.rank}.` }), el("span", { class: "who", text: row.name }), el("span", { class: "score", text: String(row.score) }))),
   );
   $("podium").replaceChildren(
-    ...(state.podium ?? []).map((row) =>
-      el("li", { class: `place place-${row.rank}` },
+    ...(state.podium ?? []).map((row, i) =>
+      el("li", { class: `place place-${i + 1}` },
         el("span", { class: "medal", text: String(row.rank) }),
         el("span", { class: "who", text: row.name }),
         el("span", { class: "score", text: t("points", { n: row.score }) }))),
@@ -186,3 +202,5 @@ $("btn-next").addEventListener("click", () => command("next"));
 $("btn-extend").addEventListener("click", () => command("extend", { seconds: 60 }));
 $("btn-pause").addEventListener("click", () => command(state.paused_remaining != null ? "resume" : "pause"));
 $("btn-end").addEventListener("click", () => command("end_phase"));
+$("btn-prev").addEventListener("click", () => { step(-1); restartTimer(); });
+$("btn-fwd").addEventListener("click", () => { step(1); restartTimer(); });

@@ -110,6 +110,7 @@ function render(snapshot) {
     return showOnly("view", "wait");
   }
   showOnly("view", phase);
+  if (previous?.phase !== phase || previous?.round !== snapshot.round) window.scrollTo(0, 0);
   if (phase === "writing") drawWriting(previous);
   if (phase === "voting") drawBallot();
   if (phase === "results" || phase === "finished") drawScore();
@@ -234,6 +235,8 @@ $("send").addEventListener("click", async () => {
   if (localStorage.getItem(draftKey(round)) === text) localStorage.removeItem(draftKey(round));
   clearTimeout(draftTimer);
   draftTimer = null;
+  // The last reply of the room may already have moved everyone on to voting.
+  if (state.phase !== "writing") return;
   state.submitted = answer.submitted;
   state.draft = text;
   showError("writing-error", "");
@@ -247,6 +250,8 @@ async function toggleVote(replyId, chosen) {
   const answer = await request(socket, chosen ? "unvote" : "vote", { reply_id: replyId });
   if (!answer.ok) return showError("voting-error", answer.error);
   showError("voting-error", "");
+  // The room's last vote may already have moved everyone on to results.
+  if (state.phase !== "voting") return;
   state.my_votes = answer.my_votes;
   drawBallot();
 }

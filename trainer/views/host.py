@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import segno
 from flask import (
     Blueprint, abort, current_app, redirect, render_template, request, session, url_for,
@@ -71,10 +73,14 @@ def _host_token(code: str) -> str:
     return token
 
 
-def join_url(code: str) -> str:
+def join_root() -> str:
+    """Where phones reach this server: the LAN address on the projector's port."""
     port = request.host.rpartition(":")[2] if ":" in request.host else None
-    root = base_url(current_app.config["PUBLIC_URL"], int(port) if port else None, request.scheme)
-    return f"{root}/join/{code}"
+    return base_url(current_app.config["PUBLIC_URL"], int(port) if port else None, request.scheme)
+
+
+def join_url(code: str) -> str:
+    return f"{join_root()}/join/{code}"
 
 
 @bp.get("/<code>")
@@ -82,13 +88,16 @@ def projector(code: str):
     token = _host_token(code)
     game_session = find_session(code)
     return render_template(
-        "host.html", game=game_session, host_token=token, join_url=join_url(code)
+        "host.html", game=game_session, host_token=token,
+        join_url=join_url(code), join_page=f"{join_root()}/join",
     )
 
 
 @bp.get("/<code>/qr.svg")
 def qr(code: str):
     _host_token(code)
-    qr_code = segno.make(join_url(code), error="m")
-    svg = qr_code.svg_inline(scale=1, border=2, dark="#000", light="#fff", omitsize=True)
-    return svg, 200, {"Content-Type": "image/svg+xml", "Cache-Control": "no-store"}
+    buffer = io.BytesIO()
+    segno.make(join_url(code), error="m").save(
+        buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff", xmldecl=False
+    )
+    return buffer.getvalue(), 200, {"Content-Type": "image/svg+xml", "Cache-Control": "no-store"}

@@ -1,0 +1,194 @@
+"""A trainer and three phones play a whole three-round session in real Chromium
+against the real eventlet server. Screenshots of each phase land in
+test-artifacts/session/ for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from live import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+SHOTS = ARTIFACTS / "session"
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture
+def server(tmp_path):
+    live = LiveServer(tmp_path).start()
+    yield live
+    live.stop()
+    problems = [line for line in live.log().splitlines() if "Traceback" in line or " ERROR " in line]
+    assert not problems, live.log()
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page whose script errors and CSP refusals fail the test."""
+
+    def __init__(self, browser, name, viewport):
+        self.name = name
+        self.context = browser.new_context(viewport=viewport, device_scale_factor=1)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.problems: list[str] = []
+        self.page.on("pageerror", lambda exc: self.problems.append(f"{name}: {exc}"))
+        self.page.on("console", self._console)
+
+    def _console(self, message):
+        if message.type == "error":
+            self.problems.append(f"{self.name}: {message.text}")
+
+    def shot(self, label):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{label}-{self.name}.png"))
+
+    def no_sideways_scroll(self):
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= self.page.viewport_size["width"], f"{self.name} scrolls sideways ({width}px)"
+
+    def no_scroll_at_all(self):
+        sizes = self.page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+        )
+        view = self.page.viewport_size
+        assert sizes[0] <= view["width"] and sizes[1] <= view["height"], f"{self.name} scrolls: {sizes}"
+
+
+def join(phone: Watched, base: str, code: str, name: str, *, via_qr_link: bool) -> None:
+    page = phone.page
+    if via_qr_link:
+        page.goto(f"{base}/join/{code}")
+        assert page.get_by_label("Room code").input_value() == code
+    else:
+        page.goto(f"{base}/join")
+        page.get_by_label("Room code").fill(code.lower())
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Join").click()
+    page.get_by_role("heading", name="You're in!").wait_for()
+
+
+def vote_for_two(phone: Watched, *, last_voter: bool) -> None:
+    page = phone.page
+    page.get_by_role("heading", name="Vote for the best replies").wait_for()
+    buttons = page.get_by_role("button", name="Vote", exact=True)
+    assert buttons.count() == 2, "three players: two replies on every ballot"
+    buttons.first.click()
+    page.get_by_text("1 of 2 votes left").wait_for()
+    page.get_by_role("button", name="Vote", exact=True).first.click()
+    # The last vote of the room ends voting at once.
+    page.get_by_text("points this round" if last_voter else "0 of 2 votes left").wait_for()
+
+
+@pytest.mark.parametrize("projector_size", [{"width": 1280, "height": 720}])
+def test_three_round_session_in_real_browsers(server, browser, projector_size):
+    projector = Watched(browser, "projector", projector_size)
+    names = ["Ana", "Bohdan", "<img src=x onerror=f()>"]
+    phones = [Watched(browser, f"phone{i + 1}", {"width": 360, "height": 640}) for i in range(3)]
+    host = projector.page
+
+    host.goto(server.url + "/host/new")
+    host.get_by_label("Writing time (minutes)").fill("1")
+    host.get_by_role("button", name="Create session").click()
+    code = host.locator("#room-code").inner_text().strip()
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{6}", code)
+    assert host.locator("#join-url").inner_text() == f"{server.url}/join"
+    assert host.locator("img.qr").get_attribute("alt") == f"QR code that opens {server.url}/join/{code}"
+    qr = host.get_by_role("img", name=re.compile("QR code"))
+    qr.wait_for()
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+
+    for i, (phone, name) in enumerate(zip(phones, names)):
+        join(phone, server.url, code, name, via_qr_link=i != 1)
+    host.get_by_text("3 players").wait_for()
+    # A name full of markup is shown as text: no image element was injected.
+    assert host.locator("#lobby-players img").count() == 0
+    assert host.locator("#lobby-players").get_by_text(names[2], exact=True).count() == 1
+    projector.shot("1-lobby")
+    phones[0].shot("1-lobby")
+    projector.no_scroll_at_all()
+
+    for round_no in (1, 2, 3):
+        button = "Start round 1" if round_no == 1 else "Next round"
+        host.get_by_role("button", name=button).click()
+        host.get_by_text(f"Round {round_no} of 3").wait_for()
+        host.get_by_text("0 of 3 submitted").wait_for()
+        cards = []
+        for phone in phones:
+            phone.page.get_by_label("Your reply").wait_for()
+            cards.append(phone.page.locator("#card-text").inner_text())
+        assert len(set(cards)) == 3, "everyone gets a different card"
+
+        for i, phone in enumerate(phones):
+            box = phone.page.get_by_label("Your reply")
+            box.fill(f"Round {round_no}: dear guest, reply {i + 1}. We hear you.")
+        first = phones[0].page
+        first.get_by_text("Draft saved").wait_for()
+        if round_no == 1:
+            phones[0].shot("2-writing")
+            projector.no_scroll_at_all()
+            phones[0].no_sideways_scroll()
+            # A reload (or a phone that slept) comes back to the same card and text.
+            first.reload()
+            first.get_by_label("Your reply").wait_for()
+            assert first.locator("#card-text").inner_text() == cards[0]
+            assert first.get_by_label("Your reply").input_value().startswith("Round 1: dear guest, reply 1")
+        for i, phone in enumerate(phones):
+            phone.page.get_by_role("button", name="Send reply").click()
+            if i == 1 and round_no == 1:
+                host.get_by_text("2 of 3 submitted").wait_for()
+                projector.shot("2-writing")
+                phone.page.get_by_text("Sent.").wait_for()
+                phone.shot("2-sent")
+
+        host.locator("#showcase-counter", has_text="Reply 1 of 3").wait_for()
+        if round_no == 1:
+            projector.shot("3-voting")
+            projector.no_scroll_at_all()
+        for i, phone in enumerate(phones):
+            vote_for_two(phone, last_voter=i == 2)
+            if i == 0 and round_no == 1:
+                phone.shot("3-voting")
+                phone.no_sideways_scroll()
+
+        host.get_by_role("heading", name="Leaderboard").wait_for()
+        assert host.locator("#leaderboard li").count() == 3
+        for phone in phones:
+            phone.page.get_by_text("points this round").wait_for()
+        if round_no == 1:
+            projector.shot("4-results")
+            projector.no_scroll_at_all()
+            phones[2].shot("4-results")
+
+    host.get_by_role("button", name="Final podium").click()
+    host.get_by_role("heading", name="Final podium").wait_for()
+    assert host.locator("#podium li").count() == 3
+    for phone in phones:
+        phone.page.get_by_role("heading", name="That's the end!").wait_for()
+    # Six votes a round, 100 points each, three rounds.
+    total = sum(int(s) for s in host.locator("#leaderboard .score").all_inner_texts())
+    assert total == 3 * 6 * 100
+    projector.shot("5-podium")
+    phones[0].shot("5-podium")
+
+    everyone = [projector, *phones]
+    assert [p for w in everyone for p in w.problems] == []
+    for watched in everyone:
+        assert watched.page.evaluate("window.__xss === undefined")
+        watched.context.close()
