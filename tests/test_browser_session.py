@@ -4,12 +4,10 @@ test-artifacts/session/ for a person to look at."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-
 from live import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
@@ -114,7 +112,7 @@ def test_three_round_session_in_real_browsers(server, browser, projector_size):
     qr.wait_for()
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
 
-    for i, (phone, name) in enumerate(zip(phones, names)):
+    for i, (phone, name) in enumerate(zip(phones, names, strict=True)):
         join(phone, server.url, code, name, via_qr_link=i != 1)
     host.get_by_text("3 players").wait_for()
     # A name full of markup is shown as text: no image element was injected.

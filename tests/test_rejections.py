@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from socket_helpers import ack, events, last, start_round
 from sqlalchemy import func, select
 
 from trainer.extensions import db
 from trainer.models import GameSession, Player, Reply, Vote
 
-from socket_helpers import ack, events, last, start_round
-
 
 def db_state():
     """Everything a rejected input must leave untouched."""
     replies = [(r.id, r.draft, r.text) for r in db.session.scalars(select(Reply).order_by(Reply.id))]
-    sessions = [(s.id, s.phase, s.round_no, s.deadline, s.clock_version) for s in db.session.scalars(select(GameSession))]
+    sessions = [
+        (s.id, s.phase, s.round_no, s.deadline, s.clock_version) for s in db.session.scalars(select(GameSession))
+    ]
     players = [(p.id, p.name, p.removed) for p in db.session.scalars(select(Player))]
     votes = db.session.scalar(select(func.count(Vote.id)))
     db.session.expire_all()

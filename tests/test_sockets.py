@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from socket_helpers import ack, events, last, start_round
 from sqlalchemy import func, select
 
 from trainer import sweeper
 from trainer.extensions import db
 from trainer.models import Reply, Vote
-
-from socket_helpers import ack, events, last, start_round
 
 
 def test_connect_answers_with_a_full_snapshot(seed, sockets, fake_clock):
@@ -66,7 +65,8 @@ def test_a_whole_round_with_a_host_and_three_players(seed, sockets, fake_clock):
     assert all("author" not in r for r in host_voting["replies"])
     for snap in voting:
         assert len(snap["ballot"]) == 2 and snap["votes_allowed"] == 2
-    own = {i: next(r.id for r in db.session.scalars(select(Reply)) if r.player_id == seeded.players[i][0].id) for i in range(3)}
+    reply_of = {r.player_id: r.id for r in db.session.scalars(select(Reply))}
+    own = {i: reply_of[seeded.players[i][0].id] for i in range(3)}
     for i, snap in enumerate(voting):
         assert own[i] not in [r["id"] for r in snap["ballot"]], "never your own reply"
 

@@ -51,9 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
     app.after_request(_security_headers)
-    from .client_strings import client_strings
-
     from flask_babel import get_locale
+
+    from .client_strings import client_strings
 
     app.context_processor(lambda: {"client_strings": client_strings, "get_locale": get_locale})
 

@@ -124,13 +124,13 @@ def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
     rows = _round_rows(session) if phase != game.Phase.LOBBY else []
     if phase == game.Phase.WRITING:
         data["submitted_ids"] = [p.id for r, _, p in rows if r.submitted_at is not None]
-        data["progress"] = dict(zip(("submitted", "total"), writing_progress(session)))
+        data["progress"] = dict(zip(("submitted", "total"), writing_progress(session), strict=True))
     elif phase == game.Phase.VOTING:
         order = [row for row in rows if row[0].text is not None and not row[2].removed]
         # Shuffled so the projector's order says nothing about who wrote what.
         Random(f"{session.seed}:{session.round_no}:projector").shuffle(order)
         data["replies"] = [{"id": r.id, "text": r.text, **_card(c)} for r, c, _ in order]
-        data["progress"] = dict(zip(("voted", "total"), voting_progress(session)))
+        data["progress"] = dict(zip(("voted", "total"), voting_progress(session), strict=True))
     elif phase in (game.Phase.RESULTS, game.Phase.FINISHED):
         board = Scoreboard(session)
         data.update(_results(session, rows, board))

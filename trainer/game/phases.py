@@ -140,6 +140,8 @@ MAX_EXTRA = timedelta(minutes=30)
 def extend(clock: RoundClock, now: datetime, seconds: int) -> Outcome:
     """Give everyone more time (the host's "+1 minute")."""
     _require(clock, *TIMED_PHASES)
+    if seconds <= 0:
+        raise RuleError("bad_extension")
     extra = timedelta(seconds=seconds)
     if clock.paused_remaining is not None:
         new_remaining = clock.paused_remaining + extra

@@ -60,17 +60,22 @@ def ballots(
 
     ``replies`` maps reply id to author id. Replies sit on a shuffled ring;
     an author's ballot starts just after their own reply, so in a big room
-    every reply is on exactly ``size`` authors' ballots.
+    every reply is on exactly ``size`` authors' ballots. Voters who wrote
+    nothing take back-to-back slices from a random point, so the extra
+    views they add differ by at most one between any two replies.
     """
     ring = sorted(replies)
     rng.shuffle(ring)
     position = {replies[reply]: i for i, reply in enumerate(ring)}
+    next_free = rng.randrange(len(ring)) if ring else 0
     result: dict[int, Ballot] = {}
     for voter in sorted(voter_ids):
-        start = position.get(voter)
-        if start is None:
-            start = rng.randrange(len(ring)) if ring else 0
-        seen = [ring[(start + 1 + k) % len(ring)] for k in range(len(ring))]
+        if voter in position:
+            start = position[voter] + 1
+        else:
+            start = next_free
+            next_free += min(size, len(ring))
+        seen = [ring[(start + k) % len(ring)] for k in range(len(ring))]
         mine = [r for r in seen if replies[r] != voter]
         result[voter] = Ballot(tuple(mine[:size]))
     return result

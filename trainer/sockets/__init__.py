@@ -1,11 +1,10 @@
 """Socket.IO namespaces: thin handlers over ``trainer.rounds``."""
 
-from ..extensions import socketio
 from ..announce import HOST_NS, PLAY_NS
+from ..extensions import socketio
 from .base import on_unexpected_error
 from .host import HostNamespace
 from .play import PlayNamespace
-
 
 _registered = False
 

@@ -6,7 +6,14 @@ import io
 
 import segno
 from flask import (
-    Blueprint, abort, current_app, redirect, render_template, request, session, url_for,
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )
 from sqlalchemy import func, select
 
