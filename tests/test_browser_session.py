@@ -94,9 +94,11 @@ def vote_for_two(phone: Watched, *, last_voter: bool) -> None:
     page.get_by_text("points this round" if last_voter else "0 of 2 votes left").wait_for()
 
 
-@pytest.mark.parametrize("projector_size", [{"width": 1280, "height": 720}])
+@pytest.mark.parametrize(
+    "projector_size", [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}], ids=["720p", "1080p"]
+)
 def test_three_round_session_in_real_browsers(server, browser, projector_size):
-    projector = Watched(browser, "projector", projector_size)
+    projector = Watched(browser, f"projector-{projector_size['height']}p", projector_size)
     names = ["Ana", "Bohdan", "<img src=x onerror=f()>"]
     phones = [Watched(browser, f"phone{i + 1}", {"width": 360, "height": 640}) for i in range(3)]
     host = projector.page
@@ -114,6 +116,16 @@ def test_three_round_session_in_real_browsers(server, browser, projector_size):
 
     for i, (phone, name) in enumerate(zip(phones, names, strict=True)):
         join(phone, server.url, code, name, via_qr_link=i != 1)
+    # Someone joins by mistake; the trainer removes them (two clicks, no dialog).
+    spare = Watched(browser, "spare", {"width": 360, "height": 640})
+    join(spare, server.url, code, "Spare", via_qr_link=True)
+    host.get_by_text("4 players").wait_for()
+    remove = host.get_by_role("button", name="Remove Spare?")
+    remove.click()
+    remove.click()
+    spare.page.get_by_text("The trainer removed you from this session.").wait_for()
+    assert spare.page.get_by_label("Your name").is_visible()
+    spare.context.close()
     host.get_by_text("3 players").wait_for()
     # A name full of markup is shown as text: no image element was injected.
     assert host.locator("#lobby-players img").count() == 0

@@ -6,7 +6,6 @@ import os
 
 from flask import Flask
 
-from . import sweeper
 from .extensions import socketio
 from .network import base_url
 
@@ -21,7 +20,6 @@ def serve(app: Flask) -> None:
     print(f"Too Sandy is running.\n"
           f"  Projector (open on this laptop): http://localhost:{port}/\n"
           f"  Phones join at:                  {join_root}/join", flush=True)
-    sweeper.start(app)
     options: dict = {}
     if socketio.async_mode == "eventlet":
         options["max_size"] = int(app.config.get("MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS))

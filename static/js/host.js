@@ -52,7 +52,9 @@ function render(snapshot) {
 function drawPlayers() {
   const count = state.players.length;
   setText("player-count", count === 1 ? t("one_player") : t("players", { n: count }));
-  $("lobby-players").replaceChildren(...state.players.map((p) => el("li", { class: "chip", text: p.name })));
+  $("lobby-players").replaceChildren(
+    ...state.players.map((p) => el("li", { class: "chip" }, el("span", { text: p.name }), removeButton(p))),
+  );
   const submitted = new Set(state.submitted_ids ?? []);
   $("writing-players").replaceChildren(
     ...state.players.map((p) => {
