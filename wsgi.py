@@ -20,12 +20,11 @@ elif ASYNC_MODE == "gevent":
 
     monkey.patch_all()
 
-from trainer import create_app, sweeper  # noqa: E402  (must follow the patching)
+from trainer import create_app  # noqa: E402  (must follow the patching)
+from trainer.serve import start_worker  # noqa: E402
 
 app = create_app({"ASYNC_MODE": ASYNC_MODE})
-# Every worker sweeps deadlines (under gunicorn too); closing a phase is a
-# conditional update, so however many sweep, each phase closes once.
-sweeper.start(app)
+start_worker(app)
 
 if __name__ == "__main__":
     from trainer.serve import serve

@@ -110,7 +110,8 @@ def test_vote_rules(seed, sockets, fake_clock):
     before = db_state()
     assert ack(phones[0], "/play", "vote", {"reply_id": own})["code"] == "own_reply"
     assert ack(phones[0], "/play", "vote", {"reply_id": 99999})["code"] == "unknown_reply"
-    assert ack(phones[0], "/play", "unvote", {"reply_id": ballot[0]})["code"] == "no_such_vote"
+    # Taking back a vote that isn't there is a harmless no-op (a retried retraction).
+    assert ack(phones[0], "/play", "unvote", {"reply_id": ballot[0]}) == {"ok": True, "my_votes": []}
     assert db_state() == before
     for reply_id in ballot[:3]:
         assert ack(phones[0], "/play", "vote", {"reply_id": reply_id})["ok"]

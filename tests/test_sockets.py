@@ -103,7 +103,7 @@ def test_a_whole_round_with_a_host_and_three_players(seed, sockets, fake_clock):
 def test_other_sessions_rooms_receive_nothing(seed, sockets, fake_clock):
     busy, quiet = seed(players=2), seed(players=1)
     busy_host, quiet_host = sockets.host(busy), sockets.host(quiet)
-    busy_phone = sockets.phone(busy.tokens[0])
+    busy_phone, _other_busy_phone = sockets.phone(busy.tokens[0]), sockets.phone(busy.tokens[1])
     quiet_phone = sockets.phone(quiet.tokens[0])
     quiet_host.get_received("/host")
     quiet_phone.get_received("/play")

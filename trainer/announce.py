@@ -64,5 +64,9 @@ def player_removed(session: GameSession, player: Player) -> None:
     socketio.emit("removed", {}, namespace=PLAY_NS, to=player_room(player.id))
 
 
+def presence_changed(session: GameSession, player: Player, *, away: bool) -> None:
+    to_host(session, "presence", {"id": player.id, "away": away})
+
+
 def progress(session: GameSession, data: dict[str, Any]) -> None:
     to_host(session, "progress", data)

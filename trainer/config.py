@@ -10,6 +10,14 @@ DEFAULTS = {
     # The URL phones should open; empty means http://<LAN address>:<port>.
     "PUBLIC_URL": "",
     "LOAD_SHIPPED_DECKS": True,
+    # Names this process in the presence table; give each worker its own.
+    "WORKER_ID": "main",
+    # Socket events per connection: a steady rate with room for bursts.
+    "EVENT_RATE": 8.0,
+    "EVENT_BURST": 30,
+    # Failed joins (unknown room code) per address before a pause.
+    "JOIN_FAILURES_LIMIT": 30,
+    "JOIN_FAILURES_WINDOW_SECONDS": 600,
     # Payloads are small JSON objects; anything bigger is hostile or broken.
     "MAX_SOCKET_MESSAGE_BYTES": 16 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -32,7 +32,15 @@ _MESSAGES = {
     "not_on_ballot": lazy_gettext("That reply is not on your ballot."),
     "already_voted": lazy_gettext("You already voted for that reply."),
     "out_of_votes": lazy_gettext("You have used all %(limit)s of your votes. Take one back to vote for another reply."),
-    "no_such_vote": lazy_gettext("You haven't voted for that reply."),
+    "rephrase": lazy_gettext(
+        "This session keeps replies polite, and yours has a word the filter doesn't allow. "
+        "Please rephrase it and send it again."
+    ),
+    "room_locked": lazy_gettext("The trainer has closed this session to new players. Ask them to open it."),
+    "slow_down": lazy_gettext("That was a lot of requests at once. Wait a moment and try again."),
+    "too_many_joins": lazy_gettext(
+        "Too many wrong room codes from this network. Wait a few minutes, then check the code on the projector."
+    ),
     "no_cards": lazy_gettext("The chosen decks have no enabled cards."),
     "no_deck": lazy_gettext("Choose at least one deck."),
     "bad_writing_time": lazy_gettext("Writing time must be between %(low)s and %(high)s minutes."),

@@ -73,6 +73,9 @@ class GameSession(db.Model):
     clock_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The trainer's moderation switches.
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    profanity_filter: Mapped[bool] = mapped_column(Boolean, default=False)
 
     players: Mapped[list[Player]] = relationship(
         back_populates="session", order_by="Player.id"
@@ -117,6 +120,8 @@ class Reply(db.Model):
     # Set on submit, or from a non-blank draft when writing closes.
     text: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Hidden by the trainer: kept, but not shown, not votable, worth nothing.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
     card: Mapped[Card] = relationship()
     player: Mapped[Player] = relationship()
@@ -134,3 +139,30 @@ class Vote(db.Model):
     voter_id: Mapped[int] = mapped_column(ForeignKey("player.id"))
     reply_id: Mapped[int] = mapped_column(ForeignKey("reply.id"), index=True)
     cast_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Made by the phone, so a retry after a lost ack is recognised as one.
+    request_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class Presence(db.Model):
+    """One row per live phone connection; a player with none is "away".
+
+    Rows name the worker that holds the connection, so a restarted worker
+    can clear the rows its previous life left behind.
+    """
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("player.id"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("game_session.id"), index=True)
+    worker: Mapped[str] = mapped_column(String(64), index=True)
+    connected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Attempt(db.Model):
+    """Counted attempts for throttling (joins per address), shared by all workers."""
+
+    __table_args__ = (Index("ix_attempt_lookup", "kind", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -2,7 +2,7 @@
 
 Functions here load rows, ask ``trainer.game`` for the rules, write the
 answer and commit. They return what changed; ``trainer.announce`` tells the
-rooms.
+rooms. Voting lives in ``trainer.voting``.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from collections import Counter
 from datetime import datetime, timedelta
 from random import Random
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
-from . import game
+from . import game, presence
 from .extensions import db
 from .game import phases
-from .models import Card, GameSession, Player, Reply, SessionDeck, Vote
+from .models import Card, GameSession, Player, Reply, SessionDeck
+from .profanity import is_rude
 from .sessions import active_player_ids, claim_clock, clock_of, timing_of
 
 REPLY_MAX = 600
@@ -25,7 +26,7 @@ REPLY_MAX = 600
 WRITING_GRACE = timedelta(seconds=2)
 
 
-def _rng(session: GameSession, round_no: int, purpose: str) -> Random:
+def seeded_rng(session: GameSession, round_no: int, purpose: str) -> Random:
     return Random(f"{session.seed}:{round_no}:{purpose}")
 
 
@@ -99,14 +100,14 @@ def deal_round(session: GameSession, round_no: int, player_ids: list[int]) -> No
         db.session.scalars(select(Reply.card_id).where(Reply.session_id == session.id))
     )
     counts = {card: dealt.get(card, 0) for card in pool}
-    hands = game.deal(player_ids, counts, _rng(session, round_no, "deal"))
+    hands = game.deal(player_ids, counts, seeded_rng(session, round_no, "deal"))
     db.session.add_all(
         Reply(session_id=session.id, round_no=round_no, player_id=p, card_id=c)
         for p, c in hands.items()
     )
 
 
-def _round_replies(session: GameSession, round_no: int):
+def round_replies(session: GameSession, round_no: int):
     return (
         select(Reply)
         .join(Player, Player.id == Reply.player_id)
@@ -115,17 +116,24 @@ def _round_replies(session: GameSession, round_no: int):
 
 
 def _any_replies(session: GameSession, round_no: int) -> bool:
-    replies = db.session.scalars(_round_replies(session, round_no)).all()
-    return any((r.text or r.draft).strip() for r in replies)
+    replies = db.session.scalars(round_replies(session, round_no).where(~Reply.hidden)).all()
+    return any(r.text or _usable_draft(session, r) for r in replies)
+
+
+def _usable_draft(session: GameSession, reply: Reply) -> str | None:
+    """A draft that may stand in for a reply never sent: not blank, not rude."""
+    draft = reply.draft.strip()
+    if not draft or (session.profanity_filter and is_rude(draft)):
+        return None
+    return draft
 
 
 def _keep_unsubmitted_drafts(session: GameSession, round_no: int) -> None:
     """A draft never submitted still counts as the reply if it is not blank."""
     for reply in db.session.scalars(
-        _round_replies(session, round_no).where(Reply.text.is_(None))
+        round_replies(session, round_no).where(Reply.text.is_(None))
     ):
-        if reply.draft.strip():
-            reply.text = reply.draft.strip()
+        reply.text = _usable_draft(session, reply)
 
 
 # --- player actions ------------------------------------------------------
@@ -160,11 +168,32 @@ def save_draft(player: Player, session: GameSession, round_no: int, text: str, n
     db.session.commit()
 
 
+def already_submitted(player: Player, session: GameSession, round_no: int, text: str) -> Reply | None:
+    """The stored reply if exactly this text was already sent for this round.
+
+    A phone that lost the ack of its submit sends it again; if that first
+    submit was the one that closed writing, the retry must still succeed.
+    """
+    reply = db.session.scalar(
+        select(Reply).where(
+            Reply.session_id == session.id, Reply.round_no == round_no, Reply.player_id == player.id
+        )
+    )
+    if reply is not None and reply.submitted_at is not None and reply.text == text.strip():
+        return reply
+    return None
+
+
 def submit(player: Player, session: GameSession, round_no: int, text: str, now: datetime) -> Reply:
     check_length(text)
     if not text.strip():
         raise game.RuleError("reply_blank")
+    retried = already_submitted(player, session, round_no, text)
+    if retried is not None:
+        return retried
     reply = own_reply(player, session, round_no)
+    if session.profanity_filter and is_rude(text):
+        raise game.RuleError("rephrase")
     reply.draft = text
     reply.text = text.strip()
     reply.submitted_at = now
@@ -174,104 +203,17 @@ def submit(player: Player, session: GameSession, round_no: int, text: str, now: 
 
 def writing_progress(session: GameSession) -> tuple[int, int]:
     """(submitted, dealt) among players still in the session."""
-    replies = db.session.scalars(_round_replies(session, session.round_no)).all()
+    replies = db.session.scalars(round_replies(session, session.round_no)).all()
     return sum(r.submitted_at is not None for r in replies), len(replies)
 
 
 def everyone_submitted(session: GameSession) -> bool:
-    submitted, dealt = writing_progress(session)
-    return dealt > 0 and submitted == dealt
+    """Nobody connected is still writing, and someone has sent a reply.
 
-
-# --- voting --------------------------------------------------------------
-
-def votable_replies(session: GameSession, round_no: int) -> dict[int, int]:
-    """Reply id → author id for the replies that can receive votes."""
-    rows = db.session.execute(
-        _round_replies(session, round_no)
-        .where(Reply.text.is_not(None))
-        .with_only_columns(Reply.id, Reply.player_id)
-    ).all()
-    return {reply_id: author for reply_id, author in rows}
-
-
-def round_ballots(session: GameSession, round_no: int) -> dict[int, game.Ballot]:
-    """Every voter's ballot, recomputed from the seed: the same after a restart."""
-    replies = votable_replies(session, round_no)
-    voters = active_player_ids(session, round_no)
-    return game.ballots(replies, voters, _rng(session, round_no, "ballot"))
-
-
-def votes_of(player: Player, session: GameSession, round_no: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(Vote.reply_id).where(
-                Vote.voter_id == player.id,
-                Vote.session_id == session.id,
-                Vote.round_no == round_no,
-            )
-        )
-    )
-
-
-def cast_vote(player: Player, session: GameSession, reply_id: int) -> None:
-    if session.phase != game.Phase.VOTING:
-        raise game.RuleError("wrong_phase", phase=session.phase)
-    replies = votable_replies(session, session.round_no)
-    if reply_id not in replies:
-        raise game.RuleError("unknown_reply")
-    ballot = round_ballots(session, session.round_no).get(player.id, game.Ballot(()))
-    game.check_vote(
-        voter_id=player.id,
-        reply_id=reply_id,
-        reply_author_id=replies[reply_id],
-        ballot=ballot,
-        votes_cast=votes_of(player, session, session.round_no),
-    )
-    db.session.add(
-        Vote(session_id=session.id, round_no=session.round_no, voter_id=player.id, reply_id=reply_id)
-    )
-    db.session.commit()
-
-
-def retract_vote(player: Player, session: GameSession, reply_id: int) -> None:
-    if session.phase != game.Phase.VOTING:
-        raise game.RuleError("wrong_phase", phase=session.phase)
-    result = db.session.execute(
-        delete(Vote).where(
-            Vote.voter_id == player.id,
-            Vote.reply_id == reply_id,
-            Vote.round_no == session.round_no,
-            Vote.session_id == session.id,
-        )
-    )
-    if result.rowcount != 1:
-        raise game.RuleError("no_such_vote")
-    db.session.commit()
-
-
-def voting_progress(session: GameSession) -> tuple[int, int]:
-    """(voters who used every vote they have, voters)."""
-    ballots = round_ballots(session, session.round_no)
-    cast = Counter(
-        db.session.scalars(
-            select(Vote.voter_id).where(
-                Vote.session_id == session.id, Vote.round_no == session.round_no
-            )
-        )
-    )
-    done = sum(cast.get(voter, 0) >= b.votes_allowed for voter, b in ballots.items())
-    return done, len(ballots)
-
-
-def everyone_voted(session: GameSession) -> bool:
-    done, voters = voting_progress(session)
-    return voters > 0 and done == voters
-
-
-def votes_received(session: GameSession, round_no: int | None = None) -> Counter[int]:
-    """Votes per reply, for one round or the whole session (hidden players too)."""
-    query = select(Vote.reply_id, func.count(Vote.id)).where(Vote.session_id == session.id)
-    if round_no is not None:
-        query = query.where(Vote.round_no == round_no)
-    return Counter(dict(db.session.execute(query.group_by(Vote.reply_id)).all()))
+    Players who are away (phone asleep, Wi-Fi gone) are not waited for; if
+    they come back in time they can still send.
+    """
+    replies = db.session.scalars(round_replies(session, session.round_no)).all()
+    here = presence.present_ids(session.id)
+    waiting = [r for r in replies if r.submitted_at is None and r.player_id in here]
+    return not waiting and any(r.submitted_at is not None for r in replies)

@@ -6,11 +6,23 @@ import os
 
 from flask import Flask
 
+from . import presence, sweeper
 from .extensions import socketio
 from .network import base_url
 
 # eventlet's WSGI server refuses connection 1,025 unless told otherwise.
 DEFAULT_MAX_CONNECTIONS = 5000
+
+
+def start_worker(app: Flask) -> None:
+    """What every serving process does first, under `python wsgi.py` or gunicorn."""
+    with app.app_context():
+        # Connections this worker held before a crash or restart are gone;
+        # their phones will reconnect and be counted again.
+        presence.forget_worker(app.config["WORKER_ID"])
+    # Every worker sweeps deadlines; closing a phase is a conditional update,
+    # so however many sweep, each phase closes (and is announced) once.
+    sweeper.start(app)
 
 
 def serve(app: Flask) -> None:

@@ -34,6 +34,7 @@ class SessionSettings:
     voting_seconds: int = 90
     rounds_total: int = 3
     seed: int | None = None
+    profanity_filter: bool = False
 
     def check(self) -> None:
         if not self.deck_ids:
@@ -64,6 +65,7 @@ def create_session(settings: SessionSettings) -> tuple[GameSession, str]:
         writing_seconds=settings.writing_minutes * 60,
         voting_seconds=settings.voting_seconds,
         rounds_total=settings.rounds_total,
+        profanity_filter=settings.profanity_filter,
         decks=list(decks),
     )
     db.session.add(session)
@@ -113,6 +115,8 @@ def join(code: str, raw_name: str) -> tuple[Player, str]:
         raise game.RuleError("unknown_code")
     if session.phase == game.Phase.FINISHED:
         raise game.RuleError("session_over")
+    if session.locked:
+        raise game.RuleError("room_locked")
     name = clean_name(raw_name)
     token = new_token()
     player = Player(
@@ -139,6 +143,11 @@ def remove_player(session: GameSession, player_id: int) -> Player:
     player.name_key = None
     db.session.commit()
     return player
+
+
+def set_locked(session: GameSession, locked: bool) -> None:
+    session.locked = locked
+    db.session.commit()
 
 
 def active_player_ids(session: GameSession, round_no: int) -> list[int]:

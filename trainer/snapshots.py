@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import game
+from . import game, presence
 from .clock import epoch_ms
 from .extensions import db
 from .models import Card, GameSession, Player, Reply, Vote
-from .rounds import REPLY_MAX, round_ballots, votes_received, voting_progress, writing_progress
+from .rounds import REPLY_MAX, writing_progress
+from .voting import round_ballots, votes_received, voting_progress
 
 PODIUM = 3
 
@@ -93,7 +94,7 @@ def _card(card: Card, *, with_note: bool = False) -> dict[str, Any]:
 
 def _results(session: GameSession, rows, board: Scoreboard) -> dict[str, Any]:
     votes = votes_received(session, session.round_no)
-    shown = [(r, c, p) for r, c, p in rows if r.text is not None and not p.removed]
+    shown = [(r, c, p) for r, c, p in rows if r.text is not None and not p.removed and not r.hidden]
     winners = set(game.round_winners({r.id: votes.get(r.id, 0) for r, _, _ in shown}))
     shown.sort(key=lambda row: (-votes.get(row[0].id, 0), row[0].id))
     return {
@@ -115,18 +116,21 @@ def _results(session: GameSession, rows, board: Scoreboard) -> dict[str, Any]:
 
 def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
     data = common(session, now)
+    here = presence.present_ids(session.id)
     data["players"] = [
-        {"id": p.id, "name": p.name, "first_round": p.first_round}
+        {"id": p.id, "name": p.name, "first_round": p.first_round, "away": p.id not in here}
         for p in session.players
         if not p.removed
     ]
+    data["locked"] = session.locked
+    data["polite"] = session.profanity_filter
     phase = session.phase
     rows = _round_rows(session) if phase != game.Phase.LOBBY else []
     if phase == game.Phase.WRITING:
         data["submitted_ids"] = [p.id for r, _, p in rows if r.submitted_at is not None]
         data["progress"] = dict(zip(("submitted", "total"), writing_progress(session), strict=True))
     elif phase == game.Phase.VOTING:
-        order = [row for row in rows if row[0].text is not None and not row[2].removed]
+        order = [row for row in rows if row[0].text is not None and not row[2].removed and not row[0].hidden]
         # Shuffled so the projector's order says nothing about who wrote what.
         Random(f"{session.seed}:{session.round_no}:projector").shuffle(order)
         data["replies"] = [{"id": r.id, "text": r.text, **_card(c)} for r, c, _ in order]
@@ -180,9 +184,9 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
 def _votes_by_voter(session: GameSession) -> dict[int, list[int]]:
     result: dict[int, list[int]] = {}
     for voter, reply in db.session.execute(
-        select(Vote.voter_id, Vote.reply_id).where(
-            Vote.session_id == session.id, Vote.round_no == session.round_no
-        )
+        select(Vote.voter_id, Vote.reply_id)
+        .join(Reply, Reply.id == Vote.reply_id)
+        .where(Vote.session_id == session.id, Vote.round_no == session.round_no, ~Reply.hidden)
     ):
         result.setdefault(voter, []).append(reply)
     return result

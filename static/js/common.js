@@ -96,3 +96,27 @@ export function request(socket, event, payload = {}, timeoutMs = 8000) {
     .emitWithAck(event, payload)
     .catch(() => ({ ok: false, code: "timeout", error: t("reconnecting") }));
 }
+
+function connected(socket) {
+  if (socket.connected) return Promise.resolve();
+  return new Promise((resolve) => socket.once("connect", resolve));
+}
+
+// Like request, but an ack lost to a dropped connection is retried once the
+// socket is back. Only for idempotent events: drafts, submits (same text),
+// votes (same request id).
+export async function requestSurely(socket, event, payload, attempts = 4) {
+  let answer;
+  for (let i = 0; i < attempts; i += 1) {
+    await connected(socket);
+    answer = await request(socket, event, payload);
+    if (answer.code !== "timeout") return answer;
+  }
+  return answer;
+}
+
+// A random id for a request; crypto.randomUUID needs https, a LAN may not have it.
+export function requestId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

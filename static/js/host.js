@@ -23,6 +23,10 @@ const socket = connect(
     progress: drawProgress,
     player_joined: (player) => { state.players.push(player); drawPlayers(); },
     player_left: ({ id }) => { state.players = state.players.filter((p) => p.id !== id); drawPlayers(); },
+    presence: ({ id, away }) => {
+      const player = state.players.find((p) => p.id === id);
+      if (player) { player.away = away; drawPlayers(); }
+    },
     problem: ({ error }) => notice(error),
   },
   (status) => {
@@ -53,15 +57,18 @@ function drawPlayers() {
   const count = state.players.length;
   setText("player-count", count === 1 ? t("one_player") : t("players", { n: count }));
   $("lobby-players").replaceChildren(
-    ...state.players.map((p) => el("li", { class: "chip" }, el("span", { text: p.name }), removeButton(p))),
+    ...state.players.map((p) => el("li", { class: `chip${p.away ? " away" : ""}` },
+      el("span", { text: p.name }), p.away ? el("small", { text: ` · ${t("away")}` }) : null, removeButton(p))),
   );
   const submitted = new Set(state.submitted_ids ?? []);
   $("writing-players").replaceChildren(
     ...state.players.map((p) => {
       const late = p.first_round > state.round;
-      const chip = el("li", { class: `chip${submitted.has(p.id) ? " done" : ""}${late ? " late" : ""}`, "data-player": p.id },
+      const classes = `chip${submitted.has(p.id) ? " done" : ""}${late ? " late" : ""}${p.away ? " away" : ""}`;
+      const chip = el("li", { class: classes, "data-player": p.id },
         el("span", { text: p.name }),
-        late ? el("small", { text: ` · ${t("next_round_from")}` }) : null);
+        late ? el("small", { text: ` · ${t("next_round_from")}` }) : null,
+        p.away ? el("small", { text: ` · ${t("away")}` }) : null);
       chip.append(removeButton(p));
       return chip;
     }),
@@ -112,9 +119,15 @@ function drawControls() {
   $("btn-pause").textContent = state.paused_remaining != null ? t("resume") : t("pause");
   $("btn-end").hidden = !timed;
   $("btn-end").textContent = phase === "writing" ? t("end_writing") : t("end_voting");
-  const browsing = (phase === "voting" || phase === "results") && (state.replies ?? []).length > 1;
+  const replies = state.replies ?? [];
+  const browsing = (phase === "voting" || phase === "results") && replies.length > 1;
   $("btn-prev").hidden = !browsing;
   $("btn-fwd").hidden = !browsing;
+  $("btn-hide").hidden = !((phase === "voting" || phase === "results") && replies.length);
+  $("btn-lock").hidden = phase === "finished";
+  $("btn-lock").textContent = state.locked ? t("unlock") : t("lock");
+  $("btn-lock").setAttribute("aria-pressed", String(Boolean(state.locked)));
+  $("locked-note").hidden = !state.locked;
 }
 
 // One reply at a time, big enough for the back row; it moves on by itself
@@ -190,9 +203,40 @@ function drawResults() {
   );
 }
 
-function notice(message) {
+function notice(message, undo = null) {
   setText("notice", message);
-  setTimeout(() => { if ($("notice").textContent === message) setText("notice", ""); }, 6000);
+  const button = $("btn-undo");
+  button.hidden = !undo;
+  button.onclick = undo;
+  setTimeout(() => {
+    if ($("notice").textContent !== message) return;
+    setText("notice", "");
+    button.hidden = true;
+  }, undo ? 10000 : 6000);
+}
+
+function currentReply() {
+  const replies = state.replies ?? [];
+  if (!replies.length) return null;
+  return replies[((carousel.index % replies.length) + replies.length) % replies.length];
+}
+
+async function hideReply() {
+  const reply = currentReply();
+  if (!reply) return;
+  const answer = await request(socket, "hide_reply", { reply_id: reply.id, hidden: true });
+  if (!answer.ok) return notice(answer.error);
+  notice(t("hidden"), async () => {
+    const undone = await request(socket, "hide_reply", { reply_id: reply.id, hidden: false });
+    notice(undone.ok ? t("shown_again") : undone.error);
+  });
+}
+
+async function toggleLock() {
+  const answer = await request(socket, "lock", { locked: !state.locked });
+  if (!answer.ok) return notice(answer.error);
+  state.locked = answer.locked;
+  drawControls();
 }
 
 async function command(event, payload) {
@@ -204,5 +248,7 @@ $("btn-next").addEventListener("click", () => command("next"));
 $("btn-extend").addEventListener("click", () => command("extend", { seconds: 60 }));
 $("btn-pause").addEventListener("click", () => command(state.paused_remaining != null ? "resume" : "pause"));
 $("btn-end").addEventListener("click", () => command("end_phase"));
+$("btn-hide").addEventListener("click", hideReply);
+$("btn-lock").addEventListener("click", toggleLock);
 $("btn-prev").addEventListener("click", () => { step(-1); restartTimer(); });
 $("btn-fwd").addEventListener("click", () => { step(1); restartTimer(); });

@@ -1,6 +1,8 @@
 // The phone: join, write against the clock, vote, see points.
 // What the player types is kept in localStorage until the server has it.
-import { $, Countdown, connect, el, formatClock, request, setText, showOnly, t } from "./common.js";
+import {
+  $, Countdown, connect, el, formatClock, request, requestId, requestSurely, setText, showOnly, t,
+} from "./common.js";
 
 const PLAYER_KEY = "too-sandy:player";
 const DRAFT_DEBOUNCE_MS = 600;
@@ -229,7 +231,8 @@ $("send").addEventListener("click", async () => {
   const round = state.round;
   const text = $("reply").value;
   $("send").disabled = true;
-  const answer = await request(socket, "submit", { round, text });
+  setText("save-state", t("saving"));
+  const answer = await requestSurely(socket, "submit", { round, text });
   $("send").disabled = false;
   if (!answer.ok) return showError("writing-error", answer.error);
   if (localStorage.getItem(draftKey(round)) === text) localStorage.removeItem(draftKey(round));
@@ -247,7 +250,8 @@ $("send").addEventListener("click", async () => {
 // --- voting -----------------------------------------------------------------
 
 async function toggleVote(replyId, chosen) {
-  const answer = await request(socket, chosen ? "unvote" : "vote", { reply_id: replyId });
+  const payload = { reply_id: replyId, request_id: requestId() };
+  const answer = await requestSurely(socket, chosen ? "unvote" : "vote", payload);
   if (!answer.ok) return showError("voting-error", answer.error);
   showError("voting-error", "");
   // The room's last vote may already have moved everyone on to results.

@@ -12,6 +12,7 @@ from flask_socketio import Namespace, emit
 from ..extensions import db
 from ..game import RuleError
 from ..messages import error_answer, message_for
+from ..throttle import TokenBucket
 from .schemas import PayloadError, parse
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,34 @@ def on_unexpected_error(error: Exception) -> dict[str, Any]:
 
 
 class GameNamespace(Namespace):
-    """An event this namespace does not know gets an answer, not silence."""
+    """Shared gatekeeping: unknown events get an answer, floods get slowed down."""
 
-    def trigger_event(self, event: str, *args: Any) -> Any:
-        if event not in ("connect", "disconnect") and not hasattr(self, "on_" + event):
-            return error_answer("unknown_event")
-        return super().trigger_event(event, *args)
+    def __init__(self, namespace: str) -> None:
+        super().__init__(namespace)
+        # One bucket per live connection of this worker; dropped on disconnect.
+        self.buckets: dict[str, TokenBucket] = {}
+
+    def trigger_event(self, event: str, sid: str, *args: Any) -> Any:
+        # Runs before Flask-SocketIO pushes the request context, hence the
+        # app from the connection's environ rather than current_app.
+        if event in ("connect", "disconnect"):
+            if event == "disconnect":
+                self.buckets.pop(sid, None)
+            return super().trigger_event(event, sid, *args)
+        environ = self.socketio.server.get_environ(sid, namespace=self.namespace)
+        if not environ:
+            return None  # not connected here: Flask-SocketIO ignores it too
+        app = environ["flask.app"]
+        if not self._allowed(sid, app.config):
+            with app.request_context(environ):
+                return error_answer("slow_down")
+        if not hasattr(self, "on_" + event):
+            with app.request_context(environ):
+                return error_answer("unknown_event")
+        return super().trigger_event(event, sid, *args)
+
+    def _allowed(self, sid: str, config: Any) -> bool:
+        bucket = self.buckets.get(sid)
+        if bucket is None:
+            bucket = self.buckets[sid] = TokenBucket(config["EVENT_RATE"], config["EVENT_BURST"])
+        return bucket.take()

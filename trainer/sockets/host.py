@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import session as conn
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
-from .. import announce, rounds
+from .. import announce, rounds, voting
 from ..clock import utcnow
+from ..early_end import close_if_done
 from ..extensions import db
 from ..game import RuleError
 from ..messages import message_for
 from ..models import GameSession
-from ..sessions import remove_player, session_for_host
+from ..sessions import remove_player, session_for_host, set_locked
 from ..snapshots import host_snapshot
 from . import schemas
 from .base import GameNamespace, answers
@@ -73,8 +74,19 @@ class HostNamespace(GameNamespace):
         player = remove_player(session, data.player_id)
         announce.player_removed(session, player)
         # The removed player may have been the last one everyone waited for.
-        if session.phase == "writing" and rounds.everyone_submitted(session):
-            return _announced(rounds.close_phase(session, utcnow()))
-        if session.phase == "voting" and rounds.everyone_voted(session):
-            return _announced(rounds.close_phase(session, utcnow()))
+        close_if_done(session)
         return {}
+
+    @answers(schemas.HideReply)
+    def on_hide_reply(self, data: schemas.HideReply):
+        session = hosted_session()
+        voting.hide_reply(session, data.reply_id, data.hidden)
+        # Ballots, the projector's list and the scores all change: redraw all.
+        announce.phase_changed(session)
+        return {}
+
+    @answers(schemas.Lock)
+    def on_lock(self, data: schemas.Lock):
+        session = hosted_session()
+        set_locked(session, data.locked)
+        return {"locked": session.locked}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask import session as conn
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
-from .. import announce, rounds
+from .. import announce, presence, rounds, voting
 from ..clock import utcnow
+from ..early_end import close_if_done
 from ..extensions import db
 from ..game import RuleError
 from ..messages import message_for
@@ -37,7 +39,18 @@ class PlayNamespace(GameNamespace):
         conn["player_id"] = player.id
         join_room(announce.play_room(player.session_id))
         join_room(announce.player_room(player.id))
+        if presence.arrive(request.sid, player):
+            announce.presence_changed(player.session, player, away=False)
         emit("snapshot", player_snapshots(player.session, utcnow(), only=player)[player.id])
+
+    def on_disconnect(self, reason=None):
+        player = presence.leave(request.sid)
+        if player is None or player.removed:
+            return
+        session = player.session
+        announce.presence_changed(session, player, away=True)
+        # The one everybody waited for has gone: don't keep the room waiting.
+        close_if_done(session)
 
     @answers(schemas.Empty)
     def on_sync(self, _):
@@ -54,9 +67,7 @@ class PlayNamespace(GameNamespace):
         player = current_player()
         session = player.session
         reply = rounds.submit(player, session, data.round, data.text, utcnow())
-        if rounds.everyone_submitted(session):
-            _close_and_announce(session)
-        else:
+        if not close_if_done(session):
             submitted, total = rounds.writing_progress(session)
             announce.progress(session, {"submitted": submitted, "total": total, "player_id": player.id})
         return {"submitted": reply.text}
@@ -64,28 +75,20 @@ class PlayNamespace(GameNamespace):
     @answers(schemas.ReplyRef)
     def on_vote(self, data: schemas.ReplyRef):
         player = current_player()
-        rounds.cast_vote(player, player.session, data.reply_id)
+        voting.cast_vote(player, player.session, data.reply_id, data.request_id)
         return _after_vote(player)
 
     @answers(schemas.ReplyRef)
     def on_unvote(self, data: schemas.ReplyRef):
         player = current_player()
-        rounds.retract_vote(player, player.session, data.reply_id)
+        voting.retract_vote(player, player.session, data.reply_id)
         return _after_vote(player)
 
 
 def _after_vote(player: Player) -> dict:
     session = player.session
-    mine = rounds.votes_of(player, session, session.round_no)
-    if rounds.everyone_voted(session):
-        _close_and_announce(session)
-    else:
-        voted, total = rounds.voting_progress(session)
+    mine = voting.votes_of(player, session, session.round_no)
+    if session.phase == "voting" and not close_if_done(session):
+        voted, total = voting.voting_progress(session)
         announce.progress(session, {"voted": voted, "total": total})
     return {"my_votes": mine}
-
-
-def _close_and_announce(session) -> None:
-    outcome = rounds.close_phase(session, utcnow())
-    if outcome is not None:
-        announce.announce(session, outcome.announce)

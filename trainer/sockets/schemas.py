@@ -9,8 +9,9 @@ reaches the game.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from typing import Any, TypeVar, get_type_hints
+import types
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 # Longer than any legitimate field (a reply is at most 600 characters) but
 # small enough that nobody can make the server chew on megabytes.
@@ -33,17 +34,28 @@ def parse(schema: type[T], payload: Any) -> T:
         raise PayloadError()
     hints = get_type_hints(schema)
     values: dict[str, Any] = {}
-    for field in dataclasses.fields(schema):  # type: ignore[arg-type]
-        if field.name not in payload:
-            if field.default is not dataclasses.MISSING:
+    for spec in dataclasses.fields(schema):  # type: ignore[arg-type]
+        if spec.name not in payload:
+            if spec.default is not dataclasses.MISSING:
                 continue
-            raise PayloadError(field.name)
-        values[field.name] = _check(field.name, hints[field.name], payload[field.name])
+            raise PayloadError(spec.name)
+        value = _check(spec.name, hints[spec.name], payload[spec.name])
+        if isinstance(value, str) and len(value) > spec.metadata.get("max", MAX_STRING):
+            raise PayloadError(spec.name)
+        values[spec.name] = value
     return schema(**values)
 
 
-def _check(name: str, expected: type, value: Any) -> Any:
-    if expected is int:
+def _check(name: str, expected: Any, value: Any) -> Any:
+    if get_origin(expected) in (Union, types.UnionType):
+        # Optional fields: ``str | None`` accepts null or a valid str.
+        if value is None and type(None) in get_args(expected):
+            return None
+        expected = next(arg for arg in get_args(expected) if arg is not type(None))
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise PayloadError(name)
+    elif expected is int:
         # bool is an int in Python, never in a payload.
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT:
             raise PayloadError(name)
@@ -64,9 +76,25 @@ class Text:
     text: str
 
 
+# Client-made request ids make retries after a lost ack harmless.
+REQUEST_ID_MAX = 64
+
+
 @dataclass(frozen=True)
 class ReplyRef:
     reply_id: int
+    request_id: str | None = field(default=None, metadata={"max": REQUEST_ID_MAX})
+
+
+@dataclass(frozen=True)
+class HideReply:
+    reply_id: int
+    hidden: bool = True
+
+
+@dataclass(frozen=True)
+class Lock:
+    locked: bool
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def _int(name: str, default: int) -> int:
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    form = {"writing_minutes": 7, "voting_seconds": 90, "rounds_total": 3, "deck_ids": []}
+    form = {"writing_minutes": 7, "voting_seconds": 90, "rounds_total": 3, "deck_ids": [], "polite": False}
     error = None
     if request.method == "POST":
         deck_ids = tuple(int(d) for d in request.form.getlist("deck") if d.isdigit())
@@ -56,11 +56,13 @@ def new():
             "voting_seconds": _int("voting_seconds", 90),
             "rounds_total": _int("rounds_total", 3),
             "deck_ids": list(deck_ids),
+            "polite": request.form.get("polite") == "on",
         }
         try:
             game_session, token = create_session(
                 SessionSettings(
-                    deck_ids, form["writing_minutes"], form["voting_seconds"], form["rounds_total"]
+                    deck_ids, form["writing_minutes"], form["voting_seconds"], form["rounds_total"],
+                    profanity_filter=form["polite"],
                 )
             )
         except RuleError as broken:

@@ -1,0 +1,52 @@
+"""Limits on how fast one client may try things.
+
+Join attempts per address are counted in the database, so every worker
+sees them; events per connection are counted in the worker that holds the
+connection, which is the only place they arrive.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+
+from .extensions import db
+from .models import Attempt
+
+
+def recent_attempts(kind: str, key: str, now: datetime, window: timedelta) -> int:
+    return db.session.scalar(
+        select(func.count(Attempt.id)).where(Attempt.kind == kind, Attempt.key == key, Attempt.at > now - window)
+    ) or 0
+
+
+def record_attempt(kind: str, key: str, now: datetime, window: timedelta) -> None:
+    """Count one attempt, and drop this key's attempts too old to matter."""
+    db.session.execute(delete(Attempt).where(Attempt.kind == kind, Attempt.key == key, Attempt.at <= now - window))
+    db.session.add(Attempt(kind=kind, key=key[:80], at=now))
+    db.session.commit()
+
+
+@dataclass
+class TokenBucket:
+    """``rate`` events a second on average, bursts up to ``burst``."""
+
+    rate: float
+    burst: float
+    tokens: float = field(init=False)
+    stamp: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.burst
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
