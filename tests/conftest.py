@@ -121,3 +121,32 @@ def sockets(app, client):
     for sock in opened:
         if sock.is_connected("/host") or sock.is_connected("/play"):
             sock.disconnect(namespace="/host" if sock.is_connected("/host") else "/play")
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The real server (python wsgi.py, eventlet) on a loopback port."""
+    from live import LiveServer
+
+    live = LiveServer(tmp_path).start()
+    yield live
+    live.stop()
+    problems = [line for line in live.log().splitlines() if "Traceback" in line or " ERROR " in line]
+    assert not problems, live.log()
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium under Playwright (it cannot download its own here)."""
+    from pathlib import Path
+
+    from live import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -62,6 +62,12 @@ class LiveServer:
                 time.sleep(0.2)
         raise RuntimeError(f"server did not answer within 30 s:\n{self.log()}")
 
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as when the plug is pulled."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -73,3 +79,53 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def host_session(base_url: str, **form: str) -> tuple[str, str]:
+    """Create a session as a trainer would; returns (room code, host token)."""
+    import re
+
+    import requests
+
+    http = requests.Session()
+    data = {"deck": "1", "writing_minutes": "1", "voting_seconds": "20", "rounds_total": "1", **form}
+    page = http.post(f"{base_url}/host/new", data=data, timeout=10)
+    page.raise_for_status()
+    code = page.url.rstrip("/").rsplit("/", 1)[1]
+    token = re.search(r'data-host-token="([^"]+)"', page.text).group(1)
+    return code, token
+
+
+class SimPhone:
+    """A phone as a python-socketio client: joins, keeps what it receives."""
+
+    def __init__(self, base_url: str, code: str, name: str) -> None:
+        import requests
+        import socketio
+
+        answer = requests.post(f"{base_url}/api/join", json={"code": code, "name": name}, timeout=10)
+        answer.raise_for_status()
+        self.name = name
+        self.token = answer.json()["token"]
+        self.snapshots: list[dict] = []
+        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.sio.on("snapshot", self.snapshots.append, namespace="/play")
+        self.sio.connect(base_url, namespaces=["/play"], auth={"token": self.token}, wait_timeout=10)
+
+    @property
+    def snapshot(self) -> dict:
+        return self.snapshots[-1]
+
+    def wait_for(self, predicate, timeout: float = 20.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.snapshots and predicate(self.snapshot):
+                return self.snapshot
+            time.sleep(0.05)
+        raise AssertionError(f"{self.name}: no matching snapshot; last: {self.snapshots[-1:]}")
+
+    def call(self, event: str, payload: dict, timeout: float = 10.0) -> dict:
+        return self.sio.call(event, payload, namespace="/play", timeout=timeout)
+
+    def close(self) -> None:
+        self.sio.disconnect()

@@ -5,68 +5,13 @@ test-artifacts/session/ for a person to look at."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from live import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
+from browser import Watched
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
-SHOTS = ARTIFACTS / "session"
-TIMEOUT_MS = 15_000
-
-
-@pytest.fixture
-def server(tmp_path):
-    live = LiveServer(tmp_path).start()
-    yield live
-    live.stop()
-    problems = [line for line in live.log().splitlines() if "Traceback" in line or " ERROR " in line]
-    assert not problems, live.log()
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-class Watched:
-    """A page whose script errors and CSP refusals fail the test."""
-
-    def __init__(self, browser, name, viewport):
-        self.name = name
-        self.context = browser.new_context(viewport=viewport, device_scale_factor=1)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(TIMEOUT_MS)
-        self.problems: list[str] = []
-        self.page.on("pageerror", lambda exc: self.problems.append(f"{name}: {exc}"))
-        self.page.on("console", self._console)
-
-    def _console(self, message):
-        if message.type == "error":
-            self.problems.append(f"{self.name}: {message.text}")
-
-    def shot(self, label):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{label}-{self.name}.png"))
-
-    def no_sideways_scroll(self):
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= self.page.viewport_size["width"], f"{self.name} scrolls sideways ({width}px)"
-
-    def no_scroll_at_all(self):
-        sizes = self.page.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
-        )
-        view = self.page.viewport_size
-        assert sizes[0] <= view["width"] and sizes[1] <= view["height"], f"{self.name} scrolls: {sizes}"
+SHOTS = "session"
 
 
 def join(phone: Watched, base: str, code: str, name: str, *, via_qr_link: bool) -> None:
@@ -97,10 +42,11 @@ def vote_for_two(phone: Watched, *, last_voter: bool) -> None:
 @pytest.mark.parametrize(
     "projector_size", [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}], ids=["720p", "1080p"]
 )
-def test_three_round_session_in_real_browsers(server, browser, projector_size):
-    projector = Watched(browser, f"projector-{projector_size['height']}p", projector_size)
+def test_three_round_session_in_real_browsers(live_server, browser, projector_size):
+    server = live_server
+    projector = Watched(browser, f"projector-{projector_size['height']}p", projector_size, SHOTS)
     names = ["Ana", "Bohdan", "<img src=x onerror=f()>"]
-    phones = [Watched(browser, f"phone{i + 1}", {"width": 360, "height": 640}) for i in range(3)]
+    phones = [Watched(browser, f"phone{i + 1}", {"width": 360, "height": 640}, SHOTS) for i in range(3)]
     host = projector.page
 
     host.goto(server.url + "/host/new")
@@ -117,7 +63,7 @@ def test_three_round_session_in_real_browsers(server, browser, projector_size):
     for i, (phone, name) in enumerate(zip(phones, names, strict=True)):
         join(phone, server.url, code, name, via_qr_link=i != 1)
     # Someone joins by mistake; the trainer removes them (two clicks, no dialog).
-    spare = Watched(browser, "spare", {"width": 360, "height": 640})
+    spare = Watched(browser, "spare", {"width": 360, "height": 640}, SHOTS)
     join(spare, server.url, code, "Spare", via_qr_link=True)
     host.get_by_text("4 players").wait_for()
     remove = host.get_by_role("button", name="Remove Spare?")

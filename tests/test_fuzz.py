@@ -1,0 +1,128 @@
+"""Thousands of random and malformed payloads across every event, as players
+and as the host: every one gets an answer, nothing crashes, and the
+database's invariants hold throughout."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from socket_helpers import ack
+from sqlalchemy import func, select
+
+from trainer.extensions import db
+from trainer.models import GameSession, Player, Reply, Vote
+from trainer.snapshots import Scoreboard
+
+PLAY_EVENTS = ["sync", "draft", "submit", "vote", "unvote"]
+HOST_EVENTS = ["sync", "next", "end_phase", "extend", "pause", "resume", "remove_player", "hide_reply", "lock"]
+EVENTS = [*PLAY_EVENTS, *HOST_EVENTS, "no_such_event", ""]
+PAYLOADS_PER_EXAMPLE = 25
+EXAMPLES = 220  # 220 × 25 = 5,500 payloads
+
+json_leaf = (
+    st.none() | st.booleans() | st.integers(min_value=-(2**64), max_value=2**64)
+    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=30)
+    | st.sampled_from(["", " ", "<script>alert(1)</script>", "x" * 5000, "😀" * 700, "\x00"])
+)
+json_value = st.recursive(
+    json_leaf,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+# Mostly well-formed payloads with wrong or edge values, so the rules get hit
+# and not only the schema.
+small_int = st.integers(min_value=-2, max_value=60)
+plausible = st.fixed_dictionaries(
+    {},
+    optional={
+        "round": st.integers(min_value=0, max_value=4) | small_int | json_leaf,
+        "text": (
+            st.sampled_from(["We are sorry", "Thank you for telling us", "", "   ", "x" * 601])
+            | st.text(max_size=80) | json_leaf
+        ),
+        "reply_id": st.integers(min_value=1, max_value=25) | small_int | json_leaf,
+        "player_id": small_int | json_leaf,
+        "request_id": st.text(max_size=70) | json_leaf,
+        "seconds": st.integers(min_value=-100, max_value=10**7) | json_leaf,
+        "hidden": st.booleans() | json_leaf,
+        "locked": st.booleans() | json_leaf,
+    },
+)
+payload = st.just({}) | plausible | json_value
+# Mostly each side's own events; some sent to the wrong side or made up.
+message = st.one_of(
+    st.tuples(st.integers(min_value=1, max_value=4), st.sampled_from(PLAY_EVENTS), payload),
+    st.tuples(st.just(0), st.sampled_from(HOST_EVENTS), payload),
+    st.tuples(st.integers(min_value=0, max_value=4), st.sampled_from(EVENTS), payload),
+)
+
+
+def check_invariants(session_id: int) -> None:
+    replies = db.session.execute(
+        select(Reply.round_no, Reply.player_id).where(Reply.session_id == session_id)
+    ).all()
+    assert max(Counter(replies).values(), default=1) == 1, "one reply per player per round"
+    votes = db.session.execute(
+        select(Vote.voter_id, Vote.reply_id, Vote.round_no, Reply.player_id, Reply.round_no)
+        .join(Reply, Reply.id == Vote.reply_id)
+        .where(Vote.session_id == session_id)
+    ).all()
+    assert all(voter != author for voter, _, _, author, _ in votes), "no self-votes"
+    assert max(Counter((v, r) for v, r, *_ in votes).values(), default=1) == 1, "no double votes"
+    assert all(vote_round == reply_round for *_, vote_round, _, reply_round in votes), "votes stay in their round"
+    per_round = Counter((voter, vote_round) for voter, _, vote_round, _, _ in votes)
+    assert max(per_round.values(), default=0) <= 3, "at most three votes a round"
+    session = db.session.get(GameSession, session_id)
+    board = Scoreboard(session)
+    visible_votes = Counter(
+        author for (author,) in db.session.execute(
+            select(Reply.player_id).join(Vote, Vote.reply_id == Reply.id)
+            .where(Vote.session_id == session_id, ~Reply.hidden)
+        )
+    )
+    for player_id, total in board.totals.items():
+        assert total == 100 * visible_votes.get(player_id, 0), "scores equal the votes received"
+    db.session.expire_all()
+
+
+def test_fuzzing_every_event(app, seed, sockets, caplog, fake_clock):
+    app.config.update(EVENT_RATE=1e6, EVENT_BURST=1e6)
+    seeded = seed(players=4, writing_minutes=1, voting_seconds=20, rounds_total=10)
+    host = sockets.host(seeded)
+    phones = [sockets.phone(token) for token in seeded.tokens]
+    clients = [(host, "/host"), *[(phone, "/play") for phone in phones]]
+    sent = Counter()
+    caplog.set_level(logging.ERROR)
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(st.lists(message, min_size=PAYLOADS_PER_EXAMPLE, max_size=PAYLOADS_PER_EXAMPLE))
+    def run(batch):
+        for who, event, payload in batch:
+            sock, namespace = clients[who]
+            if not sock.is_connected(namespace):
+                continue
+            answer = ack(sock, namespace, event, payload)
+            sent["payloads"] += 1
+            assert isinstance(answer, dict) and isinstance(answer.get("ok"), bool), (event, payload, answer)
+            if not answer["ok"]:
+                assert answer["code"] and isinstance(answer["error"], str) and answer["error"]
+                assert answer["code"] != "internal", (event, payload)
+                sent[answer["code"]] += 1
+            else:
+                sent["ok"] += 1
+        problems = [e for sock, ns in clients if sock.is_connected(ns) for e in sock.get_received(ns)
+                    if e["name"] == "problem"]
+        assert problems == []
+        check_invariants(seeded.game.id)
+
+    run()
+    print(dict(sent))
+    assert sent["payloads"] >= 5000, sent
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    # The fuzz reached the rules, not only the schema check.
+    assert sent["ok"] > 100 and sent["bad_payload"] > 100 and sent["wrong_phase"] > 10, sent
+    assert db.session.scalar(select(func.count(Player.id))) == 4
