@@ -81,21 +81,6 @@ class LiveServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def host_session(base_url: str, **form: str) -> tuple[str, str]:
-    """Create a session as a trainer would; returns (room code, host token)."""
-    import re
-
-    import requests
-
-    http = requests.Session()
-    data = {"deck": "1", "writing_minutes": "1", "voting_seconds": "20", "rounds_total": "1", **form}
-    page = http.post(f"{base_url}/host/new", data=data, timeout=10)
-    page.raise_for_status()
-    code = page.url.rstrip("/").rsplit("/", 1)[1]
-    token = re.search(r'data-host-token="([^"]+)"', page.text).group(1)
-    return code, token
-
-
 class SimPhone:
     """A phone as a python-socketio client: joins, keeps what it receives."""
 
