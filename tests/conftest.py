@@ -117,7 +117,11 @@ def sockets(app, client):
         opened.append(sock)
         return sock
 
-    yield type("Sockets", (), {"host": staticmethod(host), "phone": staticmethod(phone)})
+    def room(seeded: Seeded):
+        """The projector and every player's phone, all connected."""
+        return host(seeded), [phone(token) for token in seeded.tokens]
+
+    yield type("Sockets", (), {"host": staticmethod(host), "phone": staticmethod(phone), "room": staticmethod(room)})
     for sock in opened:
         if sock.is_connected("/host") or sock.is_connected("/play"):
             sock.disconnect(namespace="/host" if sock.is_connected("/host") else "/play")

@@ -19,3 +19,9 @@ def ack(sock, namespace, event, payload=None):
 
 def start_round(host):
     assert ack(host, "/host", "next") == {"ok": True}
+
+
+def submit_all(phones, round_no=1):
+    """Every phone sends "reply <i>"; the last one ends writing."""
+    for i, phone in enumerate(phones):
+        assert ack(phone, "/play", "submit", {"round": round_no, "text": f"reply {i}"})["ok"]

@@ -91,8 +91,7 @@ def check_invariants(session_id: int) -> None:
 def test_fuzzing_every_event(app, seed, sockets, caplog, fake_clock):
     app.config.update(EVENT_RATE=1e6, EVENT_BURST=1e6)
     seeded = seed(players=4, writing_minutes=1, voting_seconds=20, rounds_total=10)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(token) for token in seeded.tokens]
+    host, phones = sockets.room(seeded)
     clients = [(host, "/host"), *[(phone, "/play") for phone in phones]]
     sent = Counter()
     caplog.set_level(logging.ERROR)

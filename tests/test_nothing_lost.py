@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from socket_helpers import ack, events, last, start_round
+from socket_helpers import ack, events, last, start_round, submit_all
 from sqlalchemy import func, select
 
 from trainer import presence
@@ -12,8 +12,7 @@ from trainer.models import Presence, Reply, Vote
 
 def test_a_dropped_phone_is_away_and_not_waited_for(seed, sockets, fake_clock):
     seeded = seed(players=3)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
     host.get_received("/host")
 
@@ -32,8 +31,7 @@ def test_a_dropped_phone_is_away_and_not_waited_for(seed, sockets, fake_clock):
 
 def test_the_last_one_writing_dropping_ends_the_phase(seed, sockets, fake_clock):
     seeded = seed(players=2)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
     ack(phones[0], "/play", "submit", {"round": 1, "text": "done"})
     host.get_received("/host")
@@ -43,8 +41,7 @@ def test_the_last_one_writing_dropping_ends_the_phase(seed, sockets, fake_clock)
 
 def test_a_phone_back_after_60_seconds_has_its_card_draft_and_score(seed, sockets, fake_clock):
     seeded = seed(players=3)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
     card = last(phones[0], "/play", "snapshot")["card"]
     ack(phones[0], "/play", "draft", {"round": 1, "text": "Half a thought"})
@@ -62,11 +59,9 @@ def test_a_phone_back_after_60_seconds_has_its_card_draft_and_score(seed, socket
 
 def test_score_survives_a_reconnect(seed, sockets, fake_clock):
     seeded = seed(players=3, rounds_total=2)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
-    for i, phone in enumerate(phones):
-        ack(phone, "/play", "submit", {"round": 1, "text": f"reply {i}"})
+    submit_all(phones)
     mine = db.session.scalar(select(Reply.id).where(Reply.player_id == seeded.players[0][0].id))
     for phone in phones[1:]:
         assert ack(phone, "/play", "vote", {"reply_id": mine})["ok"]
@@ -79,8 +74,7 @@ def test_score_survives_a_reconnect(seed, sockets, fake_clock):
 
 def test_retried_votes_and_submits_never_duplicate(seed, sockets, fake_clock):
     seeded = seed(players=3)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
     ack(phones[0], "/play", "submit", {"round": 1, "text": "first"})
     ack(phones[1], "/play", "submit", {"round": 1, "text": "second"})
@@ -101,11 +95,9 @@ def test_retried_votes_and_submits_never_duplicate(seed, sockets, fake_clock):
 
 def test_trainer_hides_a_reply(seed, sockets, fake_clock):
     seeded = seed(players=3)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
-    for i, phone in enumerate(phones):
-        ack(phone, "/play", "submit", {"round": 1, "text": f"reply {i}"})
+    submit_all(phones)
     rude = db.session.scalar(select(Reply.id).where(Reply.player_id == seeded.players[2][0].id))
     assert ack(phones[0], "/play", "vote", {"reply_id": rude})["ok"]
 
@@ -138,8 +130,7 @@ def test_locked_room_refuses_new_players(seed, sockets, client):
 
 def test_polite_sessions_ask_for_a_rephrase(seed, sockets, fake_clock):
     seeded = seed(players=2, profanity_filter=True)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
     answer = ack(phones[0], "/play", "submit", {"round": 1, "text": "Это просто пиздец, извините"})
     assert answer["code"] == "rephrase" and "rephrase" in answer["error"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from socket_helpers import ack, events, last, start_round
+from socket_helpers import ack, events, last, start_round, submit_all
 from sqlalchemy import func, select
 
 from trainer.extensions import db
@@ -25,8 +25,7 @@ def db_state():
 @pytest.fixture
 def writing(seed, sockets, fake_clock):
     seeded = seed(players=3)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
     for sock in phones:
         sock.get_received("/play")
@@ -98,11 +97,9 @@ def test_exactly_600_characters_is_accepted(writing):
 
 def test_vote_rules(seed, sockets, fake_clock):
     seeded = seed(players=5)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
-    for i, phone in enumerate(phones):
-        ack(phone, "/play", "submit", {"round": 1, "text": f"reply {i}"})
+    submit_all(phones)
     snap = last(phones[0], "/play", "snapshot")
     assert snap["phase"] == "voting" and snap["votes_allowed"] == 3
     ballot = [r["id"] for r in snap["ballot"]]

@@ -12,7 +12,6 @@ import sqlite3
 import time
 
 import pytest
-
 from browser import Watched
 from live import LiveServer, SimPhone
 
@@ -105,7 +104,7 @@ def test_sigkill_in_writing_and_in_voting(tmp_path, browser):
         assert voting_deadline is not None
         votes = rows(db_path, "SELECT voter_id, reply_id FROM vote")
         assert len(votes) == 4 and len(set(votes)) == 4, "no vote lost or doubled"
-        replies = dict(rows(db_path, "SELECT player.name, reply.text FROM reply JOIN player ON player.id = reply.player_id"))
+        replies = dict(rows(db_path, "SELECT p.name, r.text FROM reply r JOIN player p ON p.id = r.player_id"))
         for sim in sims:
             assert replies[sim.name] == f"reply of {sim.name}"
         assert replies["Browser"] == "Typed in the browser before the crash"

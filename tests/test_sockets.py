@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from socket_helpers import ack, events, last, start_round
+from socket_helpers import ack, events, last, start_round, submit_all
 from sqlalchemy import func, select
 
 from trainer import sweeper
@@ -26,8 +26,7 @@ def test_connect_answers_with_a_full_snapshot(seed, sockets, fake_clock):
 
 def test_a_whole_round_with_a_host_and_three_players(seed, sockets, fake_clock):
     seeded = seed(players=3, rounds_total=1)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(token) for token in seeded.tokens]
+    host, phones = sockets.room(seeded)
     host.get_received("/host")
     for phone in phones:
         phone.get_received("/play")
@@ -120,8 +119,7 @@ def test_other_sessions_rooms_receive_nothing(seed, sockets, fake_clock):
 
 def test_deadline_closes_writing_once_and_keeps_unsubmitted_drafts(seed, sockets, fake_clock):
     seeded = seed(players=2, writing_minutes=1)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
     ack(phones[0], "/play", "draft", {"round": 1, "text": "never sent, still counts"})
     ack(phones[1], "/play", "draft", {"round": 1, "text": "   "})
@@ -162,8 +160,7 @@ def test_timer_controls_reach_projector_and_phones(seed, sockets, fake_clock):
 
 def test_removing_a_player_frees_the_name_and_kills_the_token(seed, sockets, client, fake_clock):
     seeded = seed(players=2)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
     ack(phones[0], "/play", "submit", {"round": 1, "text": "done"})
     gone = seeded.players[1][0]
@@ -197,11 +194,9 @@ def test_joining_mid_round_plays_from_the_next_round(seed, sockets, client, fake
 
 def test_votes_are_stored_once_and_scores_equal_votes(seed, sockets, fake_clock):
     seeded = seed(players=4)
-    host = sockets.host(seeded)
-    phones = [sockets.phone(t) for t in seeded.tokens]
+    host, phones = sockets.room(seeded)
     start_round(host)
-    for i, phone in enumerate(phones):
-        ack(phone, "/play", "submit", {"round": 1, "text": f"reply {i}"})
+    submit_all(phones)
     ballot = last(phones[0], "/play", "snapshot")["ballot"]
     target = ballot[0]["id"]
     assert ack(phones[0], "/play", "vote", {"reply_id": target})["ok"]
