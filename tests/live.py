@@ -95,7 +95,12 @@ class SimPhone:
         self.snapshots: list[dict] = []
         self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.sio.on("snapshot", self.snapshots.append, namespace="/play")
+        self.disconnects = 0
+        self.sio.on("disconnect", self._dropped, namespace="/play")
         self.sio.connect(base_url, namespaces=["/play"], auth={"token": self.token}, wait_timeout=10)
+
+    def _dropped(self, *_reason) -> None:
+        self.disconnects += 1
 
     @property
     def snapshot(self) -> dict:

@@ -85,6 +85,11 @@ def test_three_round_session_in_real_browsers(live_server, browser, projector_si
         host.get_by_role("button", name=button).click()
         host.get_by_text(f"Round {round_no} of 3").wait_for()
         host.get_by_text("0 of 3 submitted").wait_for()
+        if round_no == 2:
+            # The trainer's laptop reloads the projector mid-round: it carries on.
+            host.reload()
+            host.get_by_text("Round 2 of 3").wait_for()
+            host.get_by_text("0 of 3 submitted").wait_for()
         cards = []
         for phone in phones:
             phone.page.get_by_label("Your reply").wait_for()

@@ -1,0 +1,43 @@
+"""Limits that only the real server enforces: the message size cap."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+import requests
+
+from live import SimPhone
+from trainer.tokens import CODE_ALPHABET, CODE_LENGTH, new_room_code
+
+pytestmark = pytest.mark.live
+
+
+def test_room_codes_are_unambiguous_and_hard_to_guess():
+    assert not set("0O1IL") & set(CODE_ALPHABET)
+    assert len(CODE_ALPHABET) ** CODE_LENGTH > 800_000_000
+    codes = {new_room_code() for _ in range(2000)}
+    assert len(codes) == 2000 and all(len(c) == CODE_LENGTH and set(c) <= set(CODE_ALPHABET) for c in codes)
+
+
+def test_an_oversized_message_is_dropped_and_changes_nothing(live_server, tmp_path):
+    http = requests.Session()
+    created = http.post(f"{live_server.url}/host/new",
+                        data={"deck": "1", "writing_minutes": "5", "voting_seconds": "60", "rounds_total": "1"})
+    code = created.url.rsplit("/", 1)[1]
+    phone = SimPhone(live_server.url, code, "Big")
+    try:
+        before = sqlite3.connect(tmp_path / "live.sqlite3").execute("SELECT draft FROM reply").fetchall()
+        assert phone.call("draft", {"round": 1, "text": "x" * 600})["code"] == "wrong_phase"
+        assert phone.disconnects == 0
+        phone.sio.emit("draft", {"round": 1, "text": "x" * 100_000}, namespace="/play")
+        # The server refuses the frame and drops the connection (the client reconnects).
+        deadline = time.monotonic() + 10
+        while not phone.disconnects and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert phone.disconnects == 1
+        after = sqlite3.connect(tmp_path / "live.sqlite3").execute("SELECT draft FROM reply").fetchall()
+        assert after == before
+    finally:
+        phone.close()
