@@ -7,8 +7,8 @@ import time
 
 import pytest
 import requests
-
 from live import SimPhone
+
 from trainer.tokens import CODE_ALPHABET, CODE_LENGTH, new_room_code
 
 pytestmark = pytest.mark.live
