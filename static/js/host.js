@@ -19,12 +19,22 @@ const socket = connect(
   { code: app.dataset.code, host_token: app.dataset.hostToken },
   {
     snapshot: render,
-    timer: (payload) => { Object.assign(state, payload); clock.sync(payload); drawControls(); },
-    progress: drawProgress,
-    player_joined: (player) => { state.players.push(player); drawPlayers(); },
-    player_left: ({ id }) => { state.players = state.players.filter((p) => p.id !== id); drawPlayers(); },
+    // Updates only make sense on top of a snapshot; one always comes first
+    // on (re)connect, so anything earlier is covered by it.
+    timer: (payload) => { if (!state) return; Object.assign(state, payload); clock.sync(payload); drawControls(); },
+    progress: (payload) => state && drawProgress(payload),
+    player_joined: (player) => {
+      if (!state || state.players.some((p) => p.id === player.id)) return;
+      state.players.push(player);
+      drawPlayers();
+    },
+    player_left: ({ id }) => {
+      if (!state) return;
+      state.players = state.players.filter((p) => p.id !== id);
+      drawPlayers();
+    },
     presence: ({ id, away }) => {
-      const player = state.players.find((p) => p.id === id);
+      const player = state?.players.find((p) => p.id === id);
       if (player) { player.away = away; drawPlayers(); }
     },
     problem: ({ error }) => notice(error),

@@ -78,7 +78,7 @@ function start() {
     { token: identity.token },
     {
       snapshot: render,
-      timer: (payload) => { Object.assign(state, payload); clock.sync(payload); },
+      timer: (payload) => { if (!state) return; Object.assign(state, payload); clock.sync(payload); },
       removed: () => forget(t("removed")),
     },
     (status, err) => {
