@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from . import paths
 from .config import CONTENT_SECURITY_POLICY, DEFAULTS
-from .extensions import babel, db, socketio
+from .extensions import babel, db, migrate, socketio
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _secret_key(app)
 
     db.init_app(app)
+    migrate.init_app(app, db, directory=str(paths.MIGRATIONS))
     babel.init_app(app, locale_selector=_pick_locale)
     from . import sockets
 
@@ -61,7 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     cli.register(app)
     with app.app_context():
-        db.create_all()
+        _prepare_schema(app)
         if app.config["LOAD_SHIPPED_DECKS"]:
             from .decks import load_shipped_decks
 
@@ -74,6 +75,19 @@ def _database_url(app: Flask) -> None:
     if not url:
         url = "sqlite:///" + str(Path(app.instance_path) / "too-sandy.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+def _prepare_schema(app: Flask) -> None:
+    """Migrations own the schema; tests may ask for create_all, for speed."""
+    mode = app.config["SCHEMA"]
+    if mode == "upgrade":
+        from .schema import upgrade_database
+
+        upgrade_database()
+    elif mode == "create_all":
+        db.create_all()
+    elif mode != "none":
+        raise ValueError(f"SCHEMA must be upgrade, create_all or none, not {mode!r}")
 
 
 def _secret_key(app: Flask) -> None:

@@ -10,6 +10,9 @@ DEFAULTS = {
     # The URL phones should open; empty means http://<LAN address>:<port>.
     "PUBLIC_URL": "",
     "LOAD_SHIPPED_DECKS": True,
+    # "upgrade" runs the migrations on start (any earlier database is brought
+    # up to date); tests use "create_all" for speed; "none" leaves it alone.
+    "SCHEMA": "upgrade",
     # Payloads are small JSON objects; anything bigger is hostile or broken.
     "MAX_SOCKET_MESSAGE_BYTES": 16 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
