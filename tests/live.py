@@ -44,6 +44,13 @@ class LiveServer:
         }
         self.process: subprocess.Popen | None = None
 
+    def add_user(self, name: str, role: str, password: str) -> None:
+        """Make an account the way an operator would: the CLI, on the server's database."""
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "trainer", "users", "create", name, "--role", role],
+            cwd=ROOT, env=self.env, input=password + "\n", text=True, check=True, capture_output=True,
+        )
+
     def start(self) -> LiveServer:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
@@ -73,3 +80,12 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def sign_in(page, base: str, name: str, password: str, then: str = "") -> None:
+    """Sign in through the form; ``then`` is a page to ask for first (it sends us to sign in)."""
+    page.goto(base + (then or "/login"))
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from live import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
+from live import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -16,9 +16,14 @@ SHOTS = ARTIFACTS / "session"
 TIMEOUT_MS = 15_000
 
 
+TRAINER = ("coach", "a long password")
+
+
 @pytest.fixture
 def server(tmp_path):
-    live = LiveServer(tmp_path).start()
+    live = LiveServer(tmp_path)
+    live.add_user(TRAINER[0], "trainer", TRAINER[1])
+    live.start()
     yield live
     live.stop()
     problems = [line for line in live.log().splitlines() if "Traceback" in line or " ERROR " in line]
@@ -103,7 +108,7 @@ def test_three_round_session_in_real_browsers(server, browser, projector_size):
     phones = [Watched(browser, f"phone{i + 1}", {"width": 360, "height": 640}) for i in range(3)]
     host = projector.page
 
-    host.goto(server.url + "/host/new")
+    sign_in(host, server.url, *TRAINER, then="/host/new")
     host.get_by_label("Writing time (minutes)").fill("1")
     host.get_by_role("button", name="Create session").click()
     code = host.locator("#room-code").inner_text().strip()
