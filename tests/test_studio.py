@@ -215,8 +215,8 @@ def test_filter_by_theme_and_search(admin_client, deck):
 def test_paste_many(admin_client, deck):
     add(admin_client, deck, complaint="The lift was slow.")
     pasted = "1. The bath was wet.\n\n- The lift was slow!\n• The view had too much sea\n" + "z" * 290
-    answer = admin_client.post(f"/admin/decks/{deck.id}/paste", data={"lines": pasted, "theme": "hotel",
-                                                                       "difficulty": "1"})
+    answer = admin_client.post(f"/admin/decks/{deck.id}/paste", data={"lines": pasted, "paste_theme": "hotel",
+                                                                       "paste_difficulty": "1"})
     assert answer.status_code == 400
     html = text(answer)
     assert "Nothing was added: 2 lines have problems." in html
@@ -224,7 +224,7 @@ def test_paste_many(admin_client, deck):
     assert "The view had too much sea" in html, "the pasted text is kept"
     assert count(Card, Card.deck_id == deck.id) == 1
     answer = admin_client.post(f"/admin/decks/{deck.id}/paste", data={
-        "lines": pasted, "theme": "hotel", "difficulty": "1", "skip_invalid": "y"})
+        "lines": pasted, "paste_theme": "hotel", "paste_difficulty": "1", "skip_invalid": "y"})
     assert answer.status_code == 302
     assert [c.complaint for c in deck.cards] == ["The lift was slow.", "The bath was wet.", "The view had too much sea"]
     assert "2 cards added. 2 lines skipped." in text(admin_client.get(f"/admin/decks/{deck.id}"))

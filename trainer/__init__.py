@@ -62,7 +62,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .client_strings import client_strings
 
-    app.context_processor(lambda: {"client_strings": client_strings, "get_locale": get_locale})
+    app.context_processor(lambda: {"client_strings": client_strings, "get_locale": get_locale,
+                                   # A CLDR pattern: month names follow the language.
+                                   "DATE": "d MMM y, HH:mm"})
 
     from . import cli
 

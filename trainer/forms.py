@@ -88,9 +88,10 @@ class CardForm(FlaskForm):
 
 
 class PasteForm(FlaskForm):
+    # Named apart from CardForm's fields: both forms sit on the deck page, and ids must be unique.
     lines = TextAreaField(_l("Complaints, one a line"), render_kw={"rows": 8})
-    theme = SelectField(_l("Theme for all of them"), choices=_choices(theme_choices()), default="other")
-    difficulty = SelectField(_l("Difficulty for all of them"), choices=_choices(DIFFICULTIES), default="1")
+    paste_theme = SelectField(_l("Theme for all of them"), choices=_choices(theme_choices()), default="other")
+    paste_difficulty = SelectField(_l("Difficulty for all of them"), choices=_choices(DIFFICULTIES), default="1")
     skip_invalid = BooleanField(_l("Skip the lines with problems and add the rest"))
 
 

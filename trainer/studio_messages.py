@@ -56,7 +56,7 @@ _MESSAGES = {
     "extra_cells": lazy_gettext(
         "This row has more cells than the header; put text that contains commas in quotes."),
     "duplicate_in_file": lazy_gettext("Same complaint as line %(line)s of this file."),
-    "duplicate_in_deck": lazy_gettext("This deck already has that complaint, as card %(number)s: “%(complaint)s”."),
+    "duplicate_in_deck": lazy_gettext("This deck already has that complaint, as card %(number)s: “%(complaint)s”"),
     # the editor
     "deck_name_taken": lazy_gettext("There is already a deck called “%(name)s”. Pick another name."),
     "deck_in_use": lazy_gettext(
@@ -97,6 +97,9 @@ def studio_message(code: str, details: dict[str, Any] | None = None) -> str:
     template = _MESSAGES.get(code)
     if template is None:
         return gettext("Something went wrong. Please try again.")
+    if details and "themes" in details:
+        # People read "call centre" and "B2B"; an import accepts those too.
+        details = {**details, "themes": ", ".join(str(label) for label in THEME_LABELS.values())}
     return str(template) % details if details else str(template)
 
 

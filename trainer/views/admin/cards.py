@@ -42,7 +42,7 @@ def paste_cards(deck_id: int):
     form = PasteForm()
     if not form.validate_on_submit():
         return render_deck(deck, 400, "paste", paste_form=form)
-    rows = deckstore.plan_paste(deck, form.lines.data or "", form.theme.data, form.difficulty.data)
+    rows = deckstore.plan_paste(deck, form.lines.data or "", form.paste_theme.data, form.paste_difficulty.data)
     good = [row for row in rows if row.card is not None]
     bad = [(row.line, row.text, problem_text(row.problems)) for row in rows if row.card is None]
     if not rows:
