@@ -89,13 +89,6 @@ def find_session(code: str) -> GameSession | None:
     )
 
 
-def session_for_host(code: str, host_token: str) -> GameSession | None:
-    session = find_session(code)
-    if session is None or session.host_token_hash != token_hash(host_token):
-        return None
-    return session
-
-
 def player_for_token(token: str) -> Player | None:
     return db.session.scalar(
         select(Player).where(Player.token_hash == token_hash(token), ~Player.removed)
