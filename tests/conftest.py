@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pytest
+from flask import g
 
-from trainer import clock, create_app
+from trainer import accounts, clock, create_app
 from trainer.extensions import db, socketio
-from trainer.models import Deck
+from trainer.models import Deck, User
 from trainer.sessions import SessionSettings, create_session, join
 
 T0 = datetime(2026, 11, 23, 9, 0, 0)
@@ -21,6 +22,13 @@ def database_url(tmp_path) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
+def forget_logins_after_requests(app) -> None:
+    """Requests (and socket events) made while a test's app context is pushed
+    share its ``g``, where Flask-Login caches the user: forget it after each,
+    as a real server's fresh context per request would."""
+    app.teardown_request(lambda _exc: g.pop("_login_user", None))
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app(
@@ -29,8 +37,15 @@ def app(tmp_path):
             "SECRET_KEY": "test-only",
             "ASYNC_MODE": "threading",
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+            # The migrations have their own tests; create_all is faster.
+            "SCHEMA": "create_all",
+            # test_csrf.py checks CSRF with it on; here forms post without tokens.
+            "WTF_CSRF_ENABLED": False,
+            # scrypt is slow on purpose; tests make many accounts.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
+    forget_logins_after_requests(app)
     with app.app_context():
         yield app
         db.session.remove()
@@ -42,6 +57,21 @@ def app(tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def trainer_client(app):
+    """A browser signed in as the trainer "trainer" (the one seed() uses)."""
+    signed_in = app.test_client()
+    sign_in(signed_in, make_user("trainer"))
+    return signed_in
+
+
+@pytest.fixture
+def admin_client(app):
+    signed_in = app.test_client()
+    sign_in(signed_in, make_user("admin", "admin"))
+    return signed_in
 
 
 @pytest.fixture
@@ -69,11 +99,27 @@ def fake_clock():
     clock.freeze(None)
 
 
+PASSWORD = "correct horse battery"
+
+
+def make_user(name: str, role: str = "trainer") -> User:
+    """An account with the password PASSWORD (reused if it exists)."""
+    return accounts.find_user(name) or accounts.create_user(name, PASSWORD, role)
+
+
+def sign_in(client, user: User) -> None:
+    """What a successful sign-in leaves in the session cookie."""
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = user.get_id()
+        cookie["_fresh"] = True
+
+
 @dataclass
 class Seeded:
     game: object
     host_token: str
     players: list = field(default_factory=list)  # [(Player, token)]
+    trainer: User | None = None  # owns the session
 
     @property
     def tokens(self) -> list[str]:
@@ -88,8 +134,9 @@ def seed(app):
         deck = db.session.query(Deck).filter_by(slug="starter-en").one()
         options = {"writing_minutes": 7, "voting_seconds": 90, "rounds_total": 3, "seed": 1234}
         options.update(settings)
-        game, host_token = create_session(SessionSettings((deck.id,), **options))
-        seeded = Seeded(game, host_token)
+        trainer = make_user("trainer")
+        game, host_token = create_session(SessionSettings((deck.id,), **options), owner_id=trainer.id)
+        seeded = Seeded(game, host_token, trainer=trainer)
         for name in names or [f"Player {i + 1}" for i in range(players)]:
             seeded.players.append(join(game.code, name))
         return seeded
@@ -103,9 +150,10 @@ def sockets(app, client):
     opened = []
 
     def host(seeded: Seeded):
+        # The projector is the session's trainer, signed in.
+        sign_in(client, seeded.trainer)
         sock = socketio.test_client(
-            app, namespace="/host", flask_test_client=client,
-            auth={"code": seeded.game.code, "host_token": seeded.host_token},
+            app, namespace="/host", flask_test_client=client, auth={"code": seeded.game.code},
         )
         opened.append(sock)
         return sock
@@ -130,9 +178,11 @@ def sockets(app, client):
 @pytest.fixture
 def live_server(tmp_path):
     """The real server (python wsgi.py, eventlet) on a loopback port."""
-    from live import LiveServer
+    from live import TRAINER, LiveServer
 
-    live = LiveServer(tmp_path).start()
+    live = LiveServer(tmp_path)
+    live.add_user(TRAINER[0], "trainer", TRAINER[1])
+    live.start()
     yield live
     live.stop()
     problems = [line for line in live.log().splitlines() if "Traceback" in line or " ERROR " in line]

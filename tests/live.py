@@ -19,6 +19,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The trainer account live tests sign in with.
+TRAINER = ("coach", "a long password")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -43,6 +47,13 @@ class LiveServer:
             **(extra_env or {}),
         }
         self.process: subprocess.Popen | None = None
+
+    def add_user(self, name: str, role: str, password: str) -> None:
+        """Make an account the way an operator would: the CLI, on the server's database."""
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "trainer", "users", "create", name, "--role", role],
+            cwd=ROOT, env=self.env, input=password + "\n", text=True, check=True, capture_output=True,
+        )
 
     def start(self) -> LiveServer:
         with self.log_path.open("ab") as log:
@@ -79,6 +90,28 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def http_host(base: str, name: str, password: str, **form: str) -> str:
+    """Sign in and create a session with plain HTTP, as the forms would; returns the room code."""
+    import re
+
+    import requests
+
+    http = requests.Session()
+
+    def post(path: str, data: dict) -> requests.Response:
+        page = http.get(base + path, timeout=10)
+        # WTForms writes name/type/value in its own order; find the value near the name.
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+        answer = http.post(base + path, data={**data, "csrf_token": token}, timeout=10)
+        answer.raise_for_status()
+        return answer
+
+    post("/login", {"username": name, "password": password})
+    settings = {"deck": "1", "writing_minutes": "5", "voting_seconds": "60", "rounds_total": "1", **form}
+    created = post("/host/new", settings)
+    return created.url.rstrip("/").rsplit("/", 1)[1]
 
 
 class SimPhone:
@@ -119,3 +152,12 @@ class SimPhone:
 
     def close(self) -> None:
         self.sio.disconnect()
+
+
+def sign_in(page, base: str, name: str, password: str, then: str = "") -> None:
+    """Sign in through the form; ``then`` is a page to ask for first (it sends us to sign in)."""
+    page.goto(base + (then or "/login"))
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

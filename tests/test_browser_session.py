@@ -8,6 +8,7 @@ import re
 
 import pytest
 from browser import Watched
+from live import TRAINER, sign_in
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -49,7 +50,7 @@ def test_three_round_session_in_real_browsers(live_server, browser, projector_si
     phones = [Watched(browser, f"phone{i + 1}", {"width": 360, "height": 640}, SHOTS) for i in range(3)]
     host = projector.page
 
-    host.goto(server.url + "/host/new")
+    sign_in(host, server.url, *TRAINER, then="/host/new")
     host.get_by_label("Writing time (minutes)").fill("1")
     host.get_by_role("button", name="Create session").click()
     code = host.locator("#room-code").inner_text().strip()

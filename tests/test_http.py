@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import make_user, sign_in
 from sqlalchemy import func, select
 
 from trainer import paths
@@ -20,9 +21,15 @@ def create(client, **form):
     return client.post("/host/new", data=data)
 
 
-def test_pages_load_without_anything_from_elsewhere(client):
-    for url in ("/", "/join", "/join/abc234", "/host/new"):
-        page = client.get(url)
+def test_pages_load_without_anything_from_elsewhere(client, admin_client):
+    pages = [(client, url) for url in ("/", "/join", "/join/abc234", "/login")] + [
+        (admin_client, url) for url in (
+            "/host/new", "/host/", "/admin/decks", "/admin/decks/1", "/admin/decks/new",
+            "/admin/decks/1/edit", "/admin/imports/new", "/admin/users",
+        )
+    ]
+    for browser, url in pages:
+        page = browser.get(url)
         assert page.status_code == 200, url
         html = page.get_data(as_text=True)
         assert not re.search(r'(src|href)="(https?:)?//', html), f"{url} loads from another origin"
@@ -43,7 +50,8 @@ def test_vendored_socketio_client_is_served_with_its_licence(client):
     assert (paths.STATIC / "vendor/socket.io/LICENSE").read_text().startswith("The MIT License")
 
 
-def test_creating_a_session_redirects_to_its_projector(client):
+def test_creating_a_session_redirects_to_its_projector(trainer_client):
+    client = trainer_client
     answer = create(client, rounds_total="2")
     assert answer.status_code == 302
     code = answer.headers["Location"].rsplit("/", 1)[1]
@@ -67,8 +75,8 @@ def test_creating_a_session_redirects_to_its_projector(client):
         ({"deck": ""}, "Choose at least one deck."),
     ],
 )
-def test_bad_session_settings_are_explained_and_kept(client, form, message):
-    answer = create(client, **form)
+def test_bad_session_settings_are_explained_and_kept(trainer_client, form, message):
+    answer = create(trainer_client, **form)
     assert answer.status_code == 400
     html = answer.get_data(as_text=True)
     assert message in html
@@ -78,15 +86,19 @@ def test_bad_session_settings_are_explained_and_kept(client, form, message):
         assert f'value="{form["rounds_total"]}"' in html
 
 
-def test_projector_and_qr_need_the_host_cookie(client, app):
-    code = create(client).headers["Location"].rsplit("/", 1)[1]
+def test_projector_and_qr_are_for_the_sessions_trainer(trainer_client, app):
+    code = create(trainer_client).headers["Location"].rsplit("/", 1)[1]
+    assert trainer_client.get(f"/host/{code}").status_code == 200
     stranger = app.test_client()
+    assert stranger.get(f"/host/{code}").status_code == 302
+    sign_in(stranger, make_user("other-trainer"))
     assert stranger.get(f"/host/{code}").status_code == 403
     assert stranger.get(f"/host/{code}/qr.svg").status_code == 403
-    assert stranger.get("/host/NOSUCH").status_code == 403
+    assert stranger.get("/host/NOSUCH").status_code == 404
 
 
-def test_qr_code_is_an_svg_made_here(client, app):
+def test_qr_code_is_an_svg_made_here(trainer_client, app):
+    client = trainer_client
     app.config["PUBLIC_URL"] = "http://10.0.0.5:5000"
     code = create(client).headers["Location"].rsplit("/", 1)[1]
     svg = client.get(f"/host/{code}/qr.svg")

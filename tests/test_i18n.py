@@ -37,7 +37,7 @@ def test_user_facing_strings_are_extractable():
 
 def test_templates_have_no_bare_sentences():
     """Text between tags is either a Jinja expression or markup, never raw English."""
-    for template in Path(ROOT / "templates").glob("*.html"):
+    for template in Path(ROOT / "templates").rglob("*.html"):
         html = template.read_text()
         html = re.sub(r"{[{%#].*?[}%#]}", "", html, flags=re.S)
         html = re.sub(r"<script.*?</script>", "", html, flags=re.S)

@@ -6,8 +6,7 @@ import sqlite3
 import time
 
 import pytest
-import requests
-from live import SimPhone
+from live import TRAINER, SimPhone, http_host
 
 from trainer.tokens import CODE_ALPHABET, CODE_LENGTH, new_room_code
 
@@ -22,10 +21,7 @@ def test_room_codes_are_unambiguous_and_hard_to_guess():
 
 
 def test_an_oversized_message_is_dropped_and_changes_nothing(live_server, tmp_path):
-    http = requests.Session()
-    created = http.post(f"{live_server.url}/host/new",
-                        data={"deck": "1", "writing_minutes": "5", "voting_seconds": "60", "rounds_total": "1"})
-    code = created.url.rsplit("/", 1)[1]
+    code = http_host(live_server.url, *TRAINER)
     phone = SimPhone(live_server.url, code, "Big")
     try:
         before = sqlite3.connect(tmp_path / "live.sqlite3").execute("SELECT draft FROM reply").fetchall()

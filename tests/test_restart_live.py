@@ -13,7 +13,7 @@ import time
 
 import pytest
 from browser import Watched
-from live import LiveServer, SimPhone
+from live import TRAINER, LiveServer, SimPhone, sign_in
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -24,13 +24,15 @@ def rows(db_path, query):
 
 
 def test_sigkill_in_writing_and_in_voting(tmp_path, browser):
-    server = LiveServer(tmp_path).start()
+    server = LiveServer(tmp_path)
+    server.add_user(TRAINER[0], "trainer", TRAINER[1])
+    server.start()
     db_path = tmp_path / "live.sqlite3"
     sims: list[SimPhone] = []
     try:
         projector = Watched(browser, "projector", {"width": 1280, "height": 720}, "restart")
         # The projector page needs the host cookie: open it the way the trainer did.
-        projector.page.goto(f"{server.url}/host/new")
+        sign_in(projector.page, server.url, *TRAINER, then="/host/new")
         projector.page.get_by_label("Writing time (minutes)").fill("2")
         projector.page.get_by_label("Voting time (seconds)").fill("20")
         projector.page.get_by_label("Rounds").fill("1")
@@ -110,7 +112,12 @@ def test_sigkill_in_writing_and_in_voting(tmp_path, browser):
         assert replies["Browser"] == "Typed in the browser before the crash"
         phone.page.get_by_text("points this round").wait_for()
 
-        host.get_by_role("button", name="Final podium").click()
+        # The trainer carries on from another laptop: same account, same session.
+        laptop = Watched(browser, "second-laptop", {"width": 1280, "height": 720}, "restart")
+        sign_in(laptop.page, server.url, *TRAINER, then=f"/host/{code}")
+        laptop.page.get_by_role("heading", name="Leaderboard").wait_for()
+        laptop.page.get_by_role("button", name="Final podium").click()
+        laptop.page.get_by_role("heading", name="Final podium").wait_for()
         host.get_by_role("heading", name="Final podium").wait_for()
         total = sum(int(s) for s in host.locator("#leaderboard .score").all_inner_texts())
         assert total == 4 * 100
@@ -120,7 +127,7 @@ def test_sigkill_in_writing_and_in_voting(tmp_path, browser):
         phone.shot("after-two-crashes")
         # Reconnecting while the server was down logs connection errors in the
         # browser console; anything else is a real problem.
-        real = [p for p in projector.problems + phone.problems if "ERR_CONNECTION_REFUSED" not in p]
+        real = [p for p in projector.problems + phone.problems + laptop.problems if "ERR_CONNECTION_REFUSED" not in p]
         assert real == []
     finally:
         for sim in sims:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from browser import Watched
-from live import LiveServer
+from live import TRAINER, LiveServer, sign_in
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -19,6 +19,9 @@ CARDS = [
 ]
 NOTE = "<script>window.__xss=8</script>Acknowledge first."
 INJECTED = "#app img:not(.qr), #app svg, #app script, #app iframe, #app a[href^='javascript']"
+ADMIN = ("boss", "admin", "another long password")
+# On the admin pages nothing comes from players, so any of these is injected.
+ADMIN_INJECTED = "main img, main svg, main script, main iframe, main a[href^='javascript']"
 
 
 def add_hostile_deck(db_url: str) -> None:
@@ -42,12 +45,14 @@ def assert_inert(watched: Watched) -> None:
 
 def test_hostile_text_stays_text(tmp_path, browser):
     server = LiveServer(tmp_path)
+    server.add_user(TRAINER[0], "trainer", TRAINER[1])
+    server.add_user(*ADMIN)
     add_hostile_deck(server.env["TRAINER_DATABASE_URL"])
     server.start()
     try:
         projector = Watched(browser, "projector", {"width": 1280, "height": 720}, "xss")
         host = projector.page
-        host.goto(f"{server.url}/host/new")
+        sign_in(host, server.url, *TRAINER, then="/host/new")
         assert host.get_by_text("<b>bold?</b>").count() == 1
         host.get_by_label("Too Sandy starter deck").uncheck()
         host.get_by_label("A hostile deck").check()
@@ -99,5 +104,17 @@ def test_hostile_text_stays_text(tmp_path, browser):
         for watched in everyone:
             assert_inert(watched)
             assert watched.problems == []
+
+        # The admin's deck pages show the same hostile text, inert too.
+        desk = Watched(browser, "admin", {"width": 1280, "height": 800}, "xss")
+        sign_in(desk.page, server.url, ADMIN[0], ADMIN[2], then="/admin/decks")
+        desk.page.get_by_role("link", name="A hostile deck").click()
+        for card in CARDS:
+            assert desk.page.get_by_text(card, exact=True).count() >= 1
+        desk.page.get_by_text(NOTE).first.wait_for()
+        desk.shot("deck")
+        assert desk.page.evaluate("window.__xss") is None
+        assert desk.page.locator(ADMIN_INJECTED).count() == 0
+        assert desk.problems == []
     finally:
         server.stop()

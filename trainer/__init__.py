@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from . import paths
 from .config import CONTENT_SECURITY_POLICY, DEFAULTS
-from .extensions import babel, db, socketio
+from .extensions import babel, csrf, db, login_manager, migrate, socketio
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -31,9 +31,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _database_url(app)
     _secret_key(app)
+    _cookie_security(app)
 
     db.init_app(app)
+    migrate.init_app(app, db, directory=str(paths.MIGRATIONS))
     babel.init_app(app, locale_selector=_pick_locale)
+    csrf.init_app(app)
+    _login(app)
     from . import sockets
 
     sockets.register()
@@ -50,18 +54,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .views import register_blueprints
 
     register_blueprints(app)
+    from .views.errors import register_error_pages
+
+    register_error_pages(app)
     app.after_request(_security_headers)
     from flask_babel import get_locale
 
     from .client_strings import client_strings
 
-    app.context_processor(lambda: {"client_strings": client_strings, "get_locale": get_locale})
+    app.context_processor(lambda: {"client_strings": client_strings, "get_locale": get_locale,
+                                   # A CLDR pattern: month names follow the language.
+                                   "DATE": "d MMM y, HH:mm"})
 
     from . import cli
 
     cli.register(app)
     with app.app_context():
-        db.create_all()
+        _prepare_schema(app)
         if app.config["LOAD_SHIPPED_DECKS"]:
             from .decks import load_shipped_decks
 
@@ -76,6 +85,39 @@ def _database_url(app: Flask) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = url
 
 
+def _prepare_schema(app: Flask) -> None:
+    """Migrations own the schema; tests may ask for create_all, for speed."""
+    mode = app.config["SCHEMA"]
+    if mode == "upgrade":
+        from .schema import upgrade_database
+
+        upgrade_database()
+    elif mode == "create_all":
+        db.create_all()
+    elif mode != "none":
+        raise ValueError(f"SCHEMA must be upgrade, create_all or none, not {mode!r}")
+
+
+def _cookie_security(app: Flask) -> None:
+    """Cookies go over HTTPS only when the server is published over HTTPS."""
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = str(app.config.get("PUBLIC_URL", "")).startswith("https://")
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+
+
+def _login(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
+    from . import access  # noqa: F401  (registers the user loader)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+
+
 def _secret_key(app: Flask) -> None:
     """TRAINER_SECRET_KEY, or one made on first run and kept in the instance folder."""
     if app.config.get("SECRET_KEY"):
@@ -88,8 +130,10 @@ def _secret_key(app: Flask) -> None:
 
 
 def _pick_locale() -> str | None:
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():
+        return None  # the CLI: the default locale
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 

@@ -18,10 +18,21 @@ DEFAULTS = {
     # Failed joins (unknown room code) per address before a pause.
     "JOIN_FAILURES_LIMIT": 30,
     "JOIN_FAILURES_WINDOW_SECONDS": 600,
+    # "upgrade" runs the migrations on start (any earlier database is brought
+    # up to date); tests use "create_all" for speed; "none" leaves it alone.
+    "SCHEMA": "upgrade",
     # Payloads are small JSON objects; anything bigger is hostile or broken.
     "MAX_SOCKET_MESSAGE_BYTES": 16 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # None: Secure cookies exactly when PUBLIC_URL is https (see create_app).
+    "SESSION_COOKIE_SECURE": None,
+    # werkzeug.security method for new password hashes.
+    "PASSWORD_HASH_METHOD": "scrypt",
+    # CSRF tokens last as long as the sign-in; a form left open over lunch still posts.
+    "WTF_CSRF_TIME_LIMIT": None,
+    # Deck files are refused above 2 MB with a sentence; this stops anything far bigger.
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en"],
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,

@@ -8,14 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .deckio import DECK_FORMAT
+from .deckrules import THEMES
 from .extensions import db
 from .models import Card, Deck
-
-DECK_FORMAT = "too-sandy-deck/1"
-THEMES = (
-    "tourism", "hotel", "restaurant", "airline", "retail",
-    "delivery", "call_centre", "b2b", "other",
-)
 
 
 class DeckFileError(ValueError):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -29,6 +32,9 @@ class Deck(db.Model):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Archived decks leave the lists but stay, with their cards, for the
+    # sessions that were dealt from them.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     cards: Mapped[list[Card]] = relationship(
         back_populates="deck", order_by="Card.position", cascade="all, delete-orphan"
@@ -76,6 +82,11 @@ class GameSession(db.Model):
     # The trainer's moderation switches.
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     profanity_filter: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The trainer who created it; NULL for sessions from before accounts
+    # (only admins may host those) and for a deleted trainer's history.
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", name="fk_game_session_owner_id", ondelete="SET NULL"), index=True
+    )
 
     players: Mapped[list[Player]] = relationship(
         back_populates="session", order_by="Player.id"
@@ -166,3 +177,54 @@ class Attempt(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     key: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class User(UserMixin, db.Model):
+    """An admin (decks, accounts, any session) or a trainer (their own sessions)."""
+
+    __tablename__ = "user_account"  # "user" is a reserved word in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(10), default="trainer")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: a new password signs out every other browser."""
+        return f"{self.id}:{hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]}"
+
+
+class LoginAttempt(db.Model):
+    """A failed sign-in, kept in the database so every worker sees the count."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    username: Mapped[str] = mapped_column(String(40), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class SetupToken(db.Model):
+    """The one-time link that creates the first admin; only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DeckUpload(db.Model):
+    """An uploaded deck file between its preview and the admin's confirmation."""
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Cards go into this deck; without one, the import makes a new deck.
+    deck_id: Mapped[int | None] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"))
+    deck_name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -19,3 +19,4 @@ def _find(name: str) -> Path:
 STATIC = _find("static")
 TEMPLATES = _find("templates")
 DECKS = _find("decks")
+MIGRATIONS = _find("migrations")

@@ -7,6 +7,7 @@ import os
 from flask import Flask
 
 from . import presence, sweeper
+from .accounts import first_run_link
 from .extensions import socketio
 from .network import base_url
 
@@ -32,6 +33,10 @@ def serve(app: Flask) -> None:
     print(f"Too Sandy is running.\n"
           f"  Projector (open on this laptop): http://localhost:{port}/\n"
           f"  Phones join at:                  {join_root}/join", flush=True)
+    setup = first_run_link(app, f"http://localhost:{port}")
+    if setup:
+        print(f"  No admin account yet. Create the first one here (the link works once):\n"
+              f"    {setup}", flush=True)
     options: dict = {}
     if socketio.async_mode == "eventlet":
         options["max_size"] = int(app.config.get("MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS))

@@ -48,11 +48,15 @@ class SessionSettings:
                 raise game.RuleError(code, low=low, high=high)
 
 
-def create_session(settings: SessionSettings) -> tuple[GameSession, str]:
-    """A new session in the lobby, and the host's token (shown once)."""
+def create_session(settings: SessionSettings, owner_id: int | None = None) -> tuple[GameSession, str]:
+    """A new session in the lobby, owned by the trainer who made it.
+
+    Also returns a host token (only its hash is kept); since accounts, the
+    projector authenticates with its trainer's sign-in, not with this token.
+    """
     settings.check()
     decks = db.session.scalars(
-        select(Deck).where(Deck.id.in_(settings.deck_ids), Deck.enabled)
+        select(Deck).where(Deck.id.in_(settings.deck_ids), Deck.enabled, Deck.archived_at.is_(None))
     ).all()
     if len(decks) != len(set(settings.deck_ids)):
         raise game.RuleError("no_deck")
@@ -67,6 +71,7 @@ def create_session(settings: SessionSettings) -> tuple[GameSession, str]:
         rounds_total=settings.rounds_total,
         profanity_filter=settings.profanity_filter,
         decks=list(decks),
+        owner_id=owner_id,
     )
     db.session.add(session)
     db.session.commit()
@@ -84,13 +89,6 @@ def find_session(code: str) -> GameSession | None:
     return db.session.scalar(
         select(GameSession).where(GameSession.code == normalise_code(code))
     )
-
-
-def session_for_host(code: str, host_token: str) -> GameSession | None:
-    session = find_session(code)
-    if session is None or session.host_token_hash != token_hash(host_token):
-        return None
-    return session
 
 
 def player_for_token(token: str) -> Player | None:

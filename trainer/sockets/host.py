@@ -1,4 +1,4 @@
-"""/host: the projector. Every action needs the session's host token."""
+"""/host: the projector. Connecting needs the session's trainer (or an admin) signed in."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from flask import session as conn
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from .. import announce, rounds, voting
+from ..access import hostable_session
 from ..clock import utcnow
 from ..early_end import close_if_done
 from ..extensions import db
 from ..game import RuleError
 from ..messages import message_for
 from ..models import GameSession
-from ..sessions import remove_player, session_for_host, set_locked
+from ..sessions import remove_player, set_locked
 from ..snapshots import host_snapshot
 from . import schemas
 from .base import GameNamespace, answers
@@ -33,11 +34,8 @@ def _announced(outcome) -> dict:
 
 class HostNamespace(GameNamespace):
     def on_connect(self, auth=None):
-        try:
-            creds = schemas.parse(schemas.HostAuth, auth)
-        except schemas.PayloadError:
-            raise ConnectionRefusedError(message_for("not_host")) from None
-        session = session_for_host(creds.code, creds.host_token)
+        # auth = {"code": ...}; who is asking comes from the sign-in cookie.
+        session = hostable_session(auth)
         if session is None:
             raise ConnectionRefusedError(message_for("not_host"))
         conn["host_session_id"] = session.id

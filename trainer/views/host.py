@@ -1,40 +1,38 @@
-"""The trainer's pages: set up a session, then run it on the projector."""
+"""The trainer's pages: their sessions, setting one up, then running it on
+the projector. Every page needs a trainer or admin signed in; a session's
+projector is for its trainer, or any admin."""
 
 from __future__ import annotations
 
 import io
 
 import segno
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from ..access import may_host
 from ..extensions import db
 from ..game import RuleError
 from ..messages import message_for
-from ..models import Card, Deck
+from ..models import Card, Deck, GameSession, Player, User
 from ..network import base_url
-from ..sessions import SessionSettings, create_session, find_session, session_for_host
+from ..sessions import SessionSettings, create_session, find_session
 
 bp = Blueprint("host", __name__, url_prefix="/host")
 
-# The browser that created a session keeps its host token in the signed
-# session cookie; only the few most recent sessions are remembered.
-_REMEMBERED = 8
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Anonymous visitors go to the sign-in page, and come back here after."""
 
 
 def _decks():
     counts = func.count(Card.id).filter(Card.enabled)
     return db.session.execute(
-        select(Deck, counts).outerjoin(Card).where(Deck.enabled).group_by(Deck.id).order_by(Deck.name)
+        select(Deck, counts).outerjoin(Card).where(Deck.enabled, Deck.archived_at.is_(None))
+        .group_by(Deck.id).order_by(Deck.name)
     ).all()
 
 
@@ -43,6 +41,22 @@ def _int(name: str, default: int) -> int:
         return int(request.form.get(name, default))
     except ValueError:
         return -1
+
+
+@bp.get("/")
+def sessions():
+    """The signed-in trainer's sessions (an admin sees everyone's), newest first."""
+    players = func.count(Player.id)
+    query = (
+        select(GameSession, players).outerjoin(Player).group_by(GameSession.id)
+        .order_by(GameSession.created_at.desc(), GameSession.id.desc()).limit(200)
+    )
+    owners = {}
+    if current_user.is_admin:
+        owners = dict(db.session.execute(select(User.id, User.username)).all())
+    else:
+        query = query.where(GameSession.owner_id == current_user.id)
+    return render_template("host_sessions.html", rows=db.session.execute(query).all(), owners=owners)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -59,27 +73,27 @@ def new():
             "polite": request.form.get("polite") == "on",
         }
         try:
-            game_session, token = create_session(
+            game_session, _token = create_session(
                 SessionSettings(
                     deck_ids, form["writing_minutes"], form["voting_seconds"], form["rounds_total"],
                     profanity_filter=form["polite"],
-                )
+                ),
+                owner_id=current_user.id,
             )
         except RuleError as broken:
             error = message_for(broken)
         else:
-            hosted = dict(session.get("hosted", {}))
-            hosted[game_session.code] = token
-            session["hosted"] = dict(list(hosted.items())[-_REMEMBERED:])
             return redirect(url_for("host.projector", code=game_session.code))
     return render_template("host_new.html", decks=_decks(), form=form, error=error), 400 if error else 200
 
 
-def _host_token(code: str) -> str:
-    token = session.get("hosted", {}).get(code)
-    if token is None or session_for_host(code, token) is None:
+def _hosted(code: str) -> GameSession:
+    game_session = find_session(code)
+    if game_session is None:
+        abort(404)
+    if not may_host(current_user, game_session):
         abort(403)
-    return token
+    return game_session
 
 
 def join_root() -> str:
@@ -94,19 +108,17 @@ def join_url(code: str) -> str:
 
 @bp.get("/<code>")
 def projector(code: str):
-    token = _host_token(code)
-    game_session = find_session(code)
+    game_session = _hosted(code)
     return render_template(
-        "host.html", game=game_session, host_token=token,
-        join_url=join_url(code), join_page=f"{join_root()}/join",
+        "host.html", game=game_session, join_url=join_url(game_session.code), join_page=f"{join_root()}/join",
     )
 
 
 @bp.get("/<code>/qr.svg")
 def qr(code: str):
-    _host_token(code)
+    game_session = _hosted(code)
     buffer = io.BytesIO()
-    segno.make(join_url(code), error="m").save(
+    segno.make(join_url(game_session.code), error="m").save(
         buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff", xmldecl=False
     )
     return buffer.getvalue(), 200, {"Content-Type": "image/svg+xml", "Cache-Control": "no-store"}

@@ -1,0 +1,159 @@
+"""Who may do what, over every admin and host route and the host socket:
+anonymous visitors, players (who have a player token but no account),
+trainers (their own sessions only) and admins (everything)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_user, sign_in
+from socket_helpers import ack
+
+from trainer import deckimport
+from trainer.extensions import db, socketio
+from trainer.models import Card, Deck
+
+ADMIN_ENDPOINTS = {
+    "admin.index", "admin.decks", "admin.new_deck", "admin.deck", "admin.edit_deck", "admin.archive_deck",
+    "admin.restore_deck", "admin.delete_deck", "admin.export_deck", "admin.add_card", "admin.paste_cards",
+    "admin.edit_card", "admin.toggle_card", "admin.delete_card", "admin.new_import", "admin.import_preview",
+    "admin.cancel_import", "admin.users", "admin.edit_user", "admin.delete_user",
+}
+HOST_ENDPOINTS = {"host.sessions", "host.new", "host.projector", "host.qr"}
+HOST_EVENTS = ["sync", "next", "end_phase", "extend", "pause", "resume", "remove_player"]
+
+
+@pytest.fixture
+def world(app, seed):
+    """A session owned by "trainer", a player in it, and things for every URL to point at."""
+    seeded = seed(players=1)
+    admin = make_user("admin", "admin")
+    deck = db.session.scalars(db.select(Deck)).first()
+    card = db.session.scalars(db.select(Card)).first()
+    upload = deckimport.stage_upload(admin, "x.csv", b"complaint\nA brand new complaint\n", deck)
+    other = make_user("other-trainer")
+    values = {"deck_id": deck.id, "card_id": card.id, "user_id": other.id, "upload_id": upload.id,
+              "code": seeded.game.code, "kind": "csv"}
+    return {"seeded": seeded, "admin": admin, "other": other, "values": values}
+
+
+def routes(app, prefix):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(prefix):
+            yield rule
+
+
+def url_for_rule(rule, values):
+    return rule.build({name: values[name] for name in rule.arguments})[1]
+
+
+def client_as(app, world, who):
+    client = app.test_client()
+    if who == "player":
+        # A phone that joined: it holds a player token, and no account.
+        answer = client.post("/api/join", json={"code": world["seeded"].game.code, "name": "Phone"})
+        assert answer.status_code == 201
+    elif who == "owner":
+        sign_in(client, world["seeded"].trainer)
+    elif who in ("admin", "other"):
+        sign_in(client, world[who])
+    return client
+
+
+def test_the_matrix_covers_every_admin_and_host_route(app):
+    assert {rule.endpoint for rule in routes(app, "admin.")} == ADMIN_ENDPOINTS
+    assert {rule.endpoint for rule in routes(app, "host.")} == HOST_ENDPOINTS
+
+
+def requests(app, world, prefix):
+    for rule in sorted(routes(app, prefix), key=lambda r: r.rule):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, url_for_rule(rule, world["values"]), rule.endpoint
+
+
+@pytest.mark.parametrize("who", ["anonymous", "player"])
+def test_people_without_an_account_are_sent_to_sign_in(app, world, who):
+    client = client_as(app, world, who)
+    for method, url, _ in [*requests(app, world, "admin."), *requests(app, world, "host.")]:
+        answer = client.open(url, method=method)
+        assert answer.status_code == 302, (method, url)
+        assert answer.headers["Location"].startswith("/login?next="), (method, url)
+
+
+@pytest.mark.parametrize("who", ["owner", "other"])
+def test_trainers_are_refused_every_admin_route(app, world, who):
+    client = client_as(app, world, who)
+    for method, url, _ in requests(app, world, "admin."):
+        assert client.open(url, method=method).status_code == 403, (method, url)
+    assert db.session.get(Deck, world["values"]["deck_id"]) is not None
+
+
+def test_trainers_host_only_their_own_sessions(app, world):
+    code = world["values"]["code"]
+    owner, other = client_as(app, world, "owner"), client_as(app, world, "other")
+    for url in ("/host/", "/host/new"):
+        assert owner.get(url).status_code == 200 and other.get(url).status_code == 200
+    for url in (f"/host/{code}", f"/host/{code}/qr.svg"):
+        assert owner.get(url).status_code == 200
+        assert other.get(url).status_code == 403
+    assert code in owner.get("/host/").get_data(as_text=True)
+    assert code not in other.get("/host/").get_data(as_text=True), "a trainer sees their own sessions"
+    assert owner.post("/host/new", data={"deck": "1"}).status_code == 302
+
+
+def test_admins_may_use_every_admin_and_host_route(app, world):
+    client = client_as(app, world, "admin")
+    for method, url, _endpoint in [*requests(app, world, "host."), *requests(app, world, "admin.")]:
+        answer = client.open(url, method=method)
+        assert answer.status_code not in (401, 403), (method, url)
+        if answer.status_code == 302:
+            assert not answer.headers["Location"].startswith("/login"), (method, url)
+    assert client.get(f"/host/{world['values']['code']}").status_code == 200, "any session's projector"
+
+
+def connect_host(app, client, auth):
+    return socketio.test_client(app, namespace="/host", flask_test_client=client, auth=auth)
+
+
+@pytest.mark.parametrize(("who", "allowed"), [
+    ("anonymous", False), ("player", False), ("other", False), ("owner", True), ("admin", True),
+])
+def test_host_socket_connect_matrix(app, world, who, allowed):
+    client = client_as(app, world, who)
+    seeded = world["seeded"]
+    auth = {"code": seeded.game.code}
+    if who == "player":
+        auth["token"] = auth["host_token"] = seeded.tokens[0]  # whatever a phone could send
+    sock = connect_host(app, client, auth)
+    assert sock.is_connected("/host") is allowed
+    if allowed:
+        assert ack(sock, "/host", "sync")["ok"]
+        sock.disconnect(namespace="/host")
+
+
+def test_a_refused_host_socket_can_run_no_action(app, world):
+    sock = connect_host(app, client_as(app, world, "other"), {"code": world["seeded"].game.code})
+    assert not sock.is_connected("/host")
+    for event in HOST_EVENTS:
+        with pytest.raises(RuntimeError):
+            sock.emit(event, {}, namespace="/host", callback=True)
+    phone = socketio.test_client(app, namespace="/play", flask_test_client=app.test_client(),
+                                 auth={"token": world["seeded"].tokens[0]})
+    for event in HOST_EVENTS[1:]:  # a phone's own "sync" is its own snapshot
+        assert ack(phone, "/play", event)["code"] == "unknown_event"
+    phone.disconnect(namespace="/play")
+    assert world["seeded"].game.phase == "lobby"
+
+
+@pytest.mark.parametrize("auth", [None, {}, {"code": 5}, {"code": "x" * 500}, "nonsense", {"code": "NOSUCH"}])
+def test_host_socket_refuses_bad_codes_even_for_admins(app, world, auth):
+    assert not connect_host(app, client_as(app, world, "admin"), auth).is_connected("/host")
+
+
+def test_signing_out_ends_hosting_on_the_next_connect(app, world):
+    client = client_as(app, world, "owner")
+    auth = {"code": world["seeded"].game.code}
+    first = connect_host(app, client, auth)
+    assert first.is_connected("/host")
+    first.disconnect(namespace="/host")
+    client.post("/logout")
+    assert not connect_host(app, client, auth).is_connected("/host")

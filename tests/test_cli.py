@@ -1,0 +1,162 @@
+"""The command line: accounts and decks for automation. Exit code 0 when
+done, 1 when refused (every reason on stderr), 2 for bad usage."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from trainer import accounts
+from trainer.extensions import db
+from trainer.models import Card, Deck, User
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+
+    def run(*args, input=None):
+        return runner.invoke(args=list(args), input=input)
+
+    return run
+
+
+def cards_in(name: str) -> list[str]:
+    deck = db.session.scalar(select(Deck).where(Deck.name == name))
+    return [card.complaint for card in deck.cards] if deck else []
+
+
+# --- users ------------------------------------------------------------------------
+
+def test_users_create_reads_the_password_from_stdin(cli):
+    result = cli("users", "create", "boss", "--role", "admin", input="a long password\n")
+    assert result.exit_code == 0, result.output
+    assert "Created admin account “boss”." in result.output
+    boss = accounts.find_user("boss")
+    assert boss.is_admin and check_password_hash(boss.password_hash, "a long password")
+    assert cli("users", "create", "maria", input="sandy beach\n").exit_code == 0
+    assert accounts.find_user("maria").role == "trainer"
+
+
+@pytest.mark.parametrize(("args", "stdin", "code", "message"), [
+    (["users", "create", "boss"], "short\n", 1, "at least 8 characters"),
+    (["users", "create", "boss"], "", 1, "at least 8 characters"),
+    (["users", "create", "two words"], "long enough\n", 1, "User names are 2 to 40"),
+    (["users", "create", "boss", "--role", "owner"], "long enough\n", 2, "owner"),
+    (["users", "set-password", "nobody"], "long enough\n", 1, "There is no account called “nobody”."),
+    (["users", "delete", "nobody"], None, 1, "There is no account called “nobody”."),
+])
+def test_users_commands_refuse_with_a_reason(cli, args, stdin, code, message):
+    result = cli(*args, input=stdin)
+    assert result.exit_code == code and message in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_users_list_set_password_and_delete(cli):
+    cli("users", "create", "boss", "--role", "admin", input="a long password\n")
+    cli("users", "create", "maria", input="sandy beach\n")
+    listing = cli("users", "list")
+    assert listing.exit_code == 0
+    assert [line.split()[:2] for line in listing.output.splitlines()] == [["boss", "admin"], ["maria", "trainer"]]
+    assert cli("users", "set-password", "maria", input="another password\n").exit_code == 0
+    assert check_password_hash(accounts.find_user("maria").password_hash, "another password")
+    assert cli("users", "delete", "maria").exit_code == 0 and accounts.find_user("maria") is None
+    refused = cli("users", "delete", "boss")
+    assert refused.exit_code == 1 and "last admin" in refused.output
+
+
+# --- decks ------------------------------------------------------------------------
+
+def test_decks_list(cli):
+    result = cli("decks", "list")
+    assert result.exit_code == 0
+    assert "Too Sandy starter deck" in result.output and "starter-en" in result.output and "enabled" in result.output
+
+
+def test_import_a_csv_into_a_new_deck(cli, tmp_path):
+    path = tmp_path / "spa_day.csv"
+    path.write_text("complaint;theme;difficulty\nThe sauna was hot;hotel;2\nThe pool was wet;;\n", encoding="utf-8")
+    result = cli("decks", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Added 2 card(s) to “spa day”" in result.output
+    assert cards_in("spa day") == ["The sauna was hot", "The pool was wet"]
+
+
+def test_import_refuses_a_file_with_bad_rows_and_lists_every_one(cli, tmp_path):
+    path = tmp_path / "cards.csv"
+    path.write_text("complaint,theme,difficulty\nGood one,hotel,1\nBad theme,spa,1\nBad level,hotel,5\n"
+                    + "x" * 281 + ",hotel,1\n", encoding="utf-8")
+    result = cli("decks", "import", str(path), "--deck", "Spa")
+    assert result.exit_code == 1
+    assert "line 3: “spa” is not a theme" in result.output
+    assert "line 4: Difficulty must be 1, 2 or 3, not “5”." in result.output
+    assert "line 5: The complaint is 281 characters long" in result.output
+    assert "Nothing was imported: 3 row(s) have problems" in result.output
+    assert cards_in("Spa") == [] and db.session.scalar(select(func.count(Deck.id))) == 1
+    skipped = cli("decks", "import", str(path), "--deck", "Spa", "--skip-invalid")
+    assert skipped.exit_code == 0 and "Added 1 card(s) to “Spa”; skipped 3." in skipped.output
+    assert cards_in("Spa") == ["Good one"]
+    # Importing the same file again: its one good card is now a duplicate.
+    again = cli("decks", "import", str(path), "--deck", "Spa")
+    assert again.exit_code == 1 and "line 2: This deck already has that complaint, as card 1" in again.output
+
+
+@pytest.mark.parametrize(("content", "name", "message"), [
+    ("complaint\nCafé\n".encode("cp1252"), "latin.csv", "not UTF-8"),
+    (b"PK\x03\x04", "deck.xlsx", "is not a CSV or JSON file"),
+    (b"name,theme\nx,hotel\n", "deck.csv", "no “complaint” column"),
+    (b'{"format": "other"}', "deck.json", "not a Too Sandy deck"),
+])
+def test_import_refuses_unreadable_files(cli, tmp_path, content, name, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = cli("decks", "import", str(path))
+    assert result.exit_code == 1 and message in result.output
+    assert db.session.scalar(select(func.count(Deck.id))) == 1
+
+
+def test_import_of_a_missing_file_is_a_usage_error(cli, tmp_path):
+    assert cli("decks", "import", str(tmp_path / "nope.csv")).exit_code == 2
+
+
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_export_then_import_gives_back_the_same_deck(cli, tmp_path, kind):
+    out = tmp_path / f"starter.{kind}"
+    result = cli("decks", "export", "Too Sandy starter deck", "--format", kind, "-o", str(out))
+    assert result.exit_code == 0 and out.exists()
+    assert cli("decks", "import", str(out), "--deck", "Copy").exit_code == 0
+    fields = ("complaint", "theme", "difficulty", "coach_note", "enabled")
+    original = db.session.scalar(select(Deck).where(Deck.slug == "starter-en"))
+    copy = db.session.scalar(select(Deck).where(Deck.name == "Copy"))
+    assert [[getattr(c, f) for f in fields] for c in copy.cards] == [
+        [getattr(c, f) for f in fields] for c in original.cards]
+
+
+def test_export_to_stdout_and_by_slug(cli):
+    result = cli("decks", "export", "starter-en", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout_bytes)
+    assert data["slug"] == "starter-en" and len(data["cards"]) == db.session.scalar(select(func.count(Card.id)))
+    csv = cli("decks", "export", "starter-en", "--format", "csv")
+    assert csv.stdout_bytes.startswith("\ufeffcomplaint,coach_note,theme,difficulty,enabled".encode())
+
+
+def test_export_refusals(cli):
+    unknown = cli("decks", "export", "No such deck", "--format", "csv")
+    assert unknown.exit_code == 1 and "There is no deck called “No such deck”" in unknown.output
+    assert cli("decks", "export", "starter-en", "--format", "xlsx").exit_code == 2
+    assert cli("decks", "export", "starter-en").exit_code == 2
+
+
+def test_a_json_file_brings_its_deck_details(cli, tmp_path):
+    path = tmp_path / "deck.json"
+    path.write_text(json.dumps({"format": "too-sandy-deck/1", "slug": "greek-hotels", "name": "Ξενοδοχεία",
+                                "language": "el", "description": "Greek hotel complaints",
+                                "cards": [{"complaint": "Η θάλασσα είναι πολύ υγρή", "theme": "hotel"}]}),
+                    encoding="utf-8")
+    assert cli("decks", "import", str(path)).exit_code == 0
+    deck = db.session.scalar(select(Deck).where(Deck.slug == "greek-hotels"))
+    assert (deck.name, deck.language, deck.description) == ("Ξενοδοχεία", "el", "Greek hotel complaints")

@@ -1,0 +1,183 @@
+"""Accounts: admins and trainers, their passwords, signing in (with failed
+attempts counted in the database, so every worker sees them) and the
+one-time link that creates the first admin."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .clock import utcnow
+from .extensions import db
+from .models import GameSession, LoginAttempt, SetupToken, User
+from .studio_messages import StudioError
+from .tokens import new_token, token_hash
+
+ROLES = ("admin", "trainer")
+USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,40}$")
+PASSWORD_MIN, PASSWORD_MAX = 8, 200
+# Failed sign-ins from one address within WINDOW: from the SLOW_AFTER-th on,
+# each try must wait twice as long as the last; at LOCK_AFTER the address is
+# refused for LOCKOUT.
+WINDOW = timedelta(minutes=15)
+SLOW_AFTER, LOCK_AFTER = 3, 10
+LOCKOUT = timedelta(minutes=15)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, func.lower(User.username))))
+
+
+def admin_exists() -> bool:
+    return db.session.scalar(select(User.id).where(User.role == "admin").limit(1)) is not None
+
+
+def check_password(password: str, confirm: str | None = None) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise StudioError("password_short", limit=PASSWORD_MIN)
+    if len(password) > PASSWORD_MAX:
+        raise StudioError("password_long", limit=PASSWORD_MAX)
+    if confirm is not None and confirm != password:
+        raise StudioError("passwords_differ")
+
+
+def create_user(username: str, password: str, role: str = "trainer", confirm: str | None = None) -> User:
+    username = username.strip()
+    if not username:
+        raise StudioError("username_blank")
+    if not USERNAME.match(username):
+        raise StudioError("username_bad")
+    if find_user(username) is not None:
+        raise StudioError("username_taken", name=username)
+    if role not in ROLES:
+        raise StudioError("bad_role")
+    check_password(password, confirm)
+    user = User(username=username, password_hash=hash_password(password), role=role)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def set_password(user: User, password: str, confirm: str | None = None) -> None:
+    """A new password also signs the account out everywhere (see User.get_id)."""
+    check_password(password, confirm)
+    user.password_hash = hash_password(password)
+    db.session.commit()
+
+
+def _other_admins(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(User.id)).where(User.role == "admin", User.id != user.id)
+    ) or 0
+
+
+def set_role(user: User, role: str) -> None:
+    if role not in ROLES:
+        raise StudioError("bad_role")
+    if user.role == "admin" and role != "admin" and not _other_admins(user):
+        raise StudioError("last_admin")
+    user.role = role
+    db.session.commit()
+
+
+def delete_user(user: User, acting: User | None = None) -> None:
+    """Their sessions stay, without an owner (admins can still open them)."""
+    if acting is not None and acting.id == user.id:
+        raise StudioError("self_delete")
+    if user.role == "admin" and not _other_admins(user):
+        raise StudioError("last_admin")
+    db.session.execute(update(GameSession).where(GameSession.owner_id == user.id).values(owner_id=None))
+    db.session.delete(user)
+    db.session.commit()
+
+
+# --- signing in -------------------------------------------------------------------
+
+def throttled(address: str) -> StudioError | None:
+    """Why this address may not try now, or None."""
+    now = utcnow()
+    failures = list(db.session.scalars(
+        select(LoginAttempt.at).where(LoginAttempt.address == address, LoginAttempt.at > now - WINDOW)
+        .order_by(LoginAttempt.at)
+    ))
+    if len(failures) >= LOCK_AFTER:
+        until = failures[-1] + LOCKOUT
+        if now < until:
+            return StudioError("locked_out", minutes=max(1, round((until - now).total_seconds() / 60)))
+    elif len(failures) >= SLOW_AFTER:
+        until = failures[-1] + timedelta(seconds=2 ** (len(failures) - SLOW_AFTER + 1))
+        if now < until:
+            return StudioError("slow_down", seconds=max(1, round((until - now).total_seconds())))
+    return None
+
+
+# Checked when the name is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = None
+
+
+def authenticate(username: str, password: str, address: str) -> User:
+    """The user, or StudioError: bad_login, slow_down or locked_out."""
+    global _DUMMY_HASH
+    refusal = throttled(address)
+    if refusal is not None:
+        raise refusal
+    user = find_user(username)
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or hash_password("not a password")
+        check_password_hash(_DUMMY_HASH, password)
+    if user is None or not check_password_hash(user.password_hash, password):
+        now = utcnow()
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - WINDOW - LOCKOUT))
+        db.session.add(LoginAttempt(address=address, username=username.strip()[:40], at=now))
+        db.session.commit()
+        raise StudioError("bad_login")
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.address == address))
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+# --- the first admin ------------------------------------------------------------
+
+def issue_setup_token() -> str:
+    """A fresh one-time link token (any earlier one stops working); only its hash is kept."""
+    token = new_token()
+    db.session.execute(delete(SetupToken))
+    db.session.add(SetupToken(token_hash=token_hash(token)))
+    db.session.commit()
+    return token
+
+
+def setup_token_valid(token: str) -> bool:
+    if admin_exists():
+        return False
+    return db.session.scalar(select(SetupToken.id).where(SetupToken.token_hash == token_hash(token))) is not None
+
+
+def create_first_admin(token: str, username: str, password: str, confirm: str) -> User:
+    if not setup_token_valid(token):
+        raise StudioError("setup_used")
+    user = create_user(username, password, "admin", confirm)
+    db.session.execute(delete(SetupToken))
+    db.session.commit()
+    return user
+
+
+def first_run_link(app, root: str) -> str | None:
+    """The setup link to print on start while no admin exists, else None."""
+    with app.app_context():
+        if admin_exists():
+            return None
+        return f"{root}/setup/{issue_setup_token()}"

@@ -1,0 +1,73 @@
+"""Accounts in the web: admins add trainers (and other admins), reset
+passwords, change roles and delete accounts."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from ... import accounts
+from ...forms import EditUserForm, NewUserForm, show_error
+from ...models import User
+from ...studio_messages import ROLE_LABELS, StudioError
+from . import bp
+from .common import done, get_or_404
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    form = NewUserForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(form.username.data or "", form.password.data or "", form.role.data,
+                                        form.confirm.data or "")
+        except StudioError as refused:
+            error = show_error(form, refused)
+        else:
+            done(_("Account “%(name)s” created. Give them their password in person.", name=user.username))
+            return redirect(url_for("admin.users"))
+    status = 400 if form.errors or error else 200
+    return render_template("admin/users.html", users=accounts.all_users(), form=form, error=error,
+                           role_labels=ROLE_LABELS), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    user = get_or_404(User, user_id)
+    form = EditUserForm(obj=user)
+    error = None
+    if form.validate_on_submit():
+        try:
+            if form.password.data:
+                accounts.check_password(form.password.data, form.confirm.data or "")
+            accounts.set_role(user, form.role.data)
+            if form.password.data:
+                accounts.set_password(user, form.password.data, form.confirm.data or "")
+        except StudioError as refused:
+            error = show_error(form, refused)
+        else:
+            done(_("Account “%(name)s” saved.", name=user.username))
+            if user.id == current_user.id:
+                # A new password ends every sign-in of the account; keep this one.
+                login_user(user)
+                if not user.is_admin:
+                    return redirect(url_for("host.sessions"))
+            return redirect(url_for("admin.users"))
+    status = 400 if form.errors or error else 200
+    return render_template("admin/user_form.html", user=user, form=form, error=error,
+                           is_me=user.id == current_user.id), status
+
+
+@bp.post("/users/<int:user_id>/delete")
+def delete_user(user_id: int):
+    user = get_or_404(User, user_id)
+    try:
+        accounts.delete_user(user, acting=current_user)
+    except StudioError as refused:
+        form = EditUserForm(obj=user, formdata=None)
+        return render_template("admin/user_form.html", user=user, form=form, error=refused.message,
+                               is_me=user.id == current_user.id), 409
+    done(_("Account “%(name)s” deleted; their sessions are kept.", name=user.username))
+    return redirect(url_for("admin.users"))

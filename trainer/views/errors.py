@@ -1,0 +1,36 @@
+"""Plain pages for the errors a person can meet: what happened, what to do."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+def _page(status: int, title: str, message: str):
+    return render_template("error.html", title=title, message=message, status=status), status
+
+
+def register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        return _page(400, _("This form has expired"), _(
+            "Nothing was saved. Go back, reload the page and send the form again; "
+            "what you typed is usually still there after going back."))
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return _page(403, _("Not for this account"), _(
+            "Your account can't open this page. Admins keep the decks and accounts; "
+            "a session's projector is for the trainer who created it."))
+
+    @app.errorhandler(404)
+    def not_found(error: HTTPException):
+        default = error.description == type(error).description
+        return _page(404, _("Not found"), _("There is nothing at this address.") if default else error.description)
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return _page(413, _("That upload is too big"),
+                     _("Deck files can be at most 2 MB. Split it into smaller files."))
