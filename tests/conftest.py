@@ -117,7 +117,6 @@ def sign_in(client, user: User) -> None:
 @dataclass
 class Seeded:
     game: object
-    host_token: str
     players: list = field(default_factory=list)  # [(Player, token)]
     trainer: User | None = None  # owns the session
 
@@ -135,8 +134,8 @@ def seed(app):
         options = {"writing_minutes": 7, "voting_seconds": 90, "rounds_total": 3, "seed": 1234}
         options.update(settings)
         trainer = make_user("trainer")
-        game, host_token = create_session(SessionSettings((deck.id,), **options), owner_id=trainer.id)
-        seeded = Seeded(game, host_token, trainer=trainer)
+        game = create_session(SessionSettings((deck.id,), **options), owner_id=trainer.id)
+        seeded = Seeded(game, trainer=trainer)
         for name in names or [f"Player {i + 1}" for i in range(players)]:
             seeded.players.append(join(game.code, name))
         return seeded

@@ -122,7 +122,7 @@ def test_host_socket_connect_matrix(app, world, who, allowed):
     seeded = world["seeded"]
     auth = {"code": seeded.game.code}
     if who == "player":
-        auth["token"] = auth["host_token"] = seeded.tokens[0]  # whatever a phone could send
+        auth["token"] = seeded.tokens[0]  # whatever a phone could send
     sock = connect_host(app, client, auth)
     assert sock.is_connected("/host") is allowed
     if allowed:

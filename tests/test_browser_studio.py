@@ -8,15 +8,13 @@ test-artifacts/studio/ for a person to look at."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from live import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, sign_in
-from test_browser_session import Watched
+from browser import Watched
+from live import LiveServer, sign_in
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
-SHOTS = ARTIFACTS / "studio"
 DESK = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 640}
 ADMIN = ("anna", "sand in everything")
@@ -33,30 +31,24 @@ GOOD_ROWS = [line.split(";")[0] for line in SPREADSHEET.splitlines()[1:4]]
 
 
 class Desk(Watched):
+    """The admin's screen: whole pages, since desks scroll."""
+
+    def __init__(self, browser, name, viewport):
+        super().__init__(browser, name, viewport, "studio")
+
     def shot(self, label):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{label}.png"), full_page=True)
+        self.shots.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(self.shots / f"{label}.png"), full_page=True)
 
 
 @pytest.fixture
 def server(tmp_path):
+    """No accounts at all: the first admin comes from the printed setup link."""
     live = LiveServer(tmp_path).start()
     yield live
     live.stop()
     problems = [line for line in live.log().splitlines() if "Traceback" in line or " ERROR " in line]
     assert not problems, live.log()
-
-
-@pytest.fixture
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def expect_refusal(watched, status: str) -> None:
@@ -74,8 +66,8 @@ def setup_link(server: LiveServer) -> str:
     return server.url + found.group(2)
 
 
-def test_admin_builds_a_deck_and_a_phone_is_dealt_from_it(server, chromium, tmp_path):
-    admin = Desk(chromium, "admin", DESK)
+def test_admin_builds_a_deck_and_a_phone_is_dealt_from_it(server, browser, tmp_path):
+    admin = Desk(browser, "admin", DESK)
     page = admin.page
 
     # First run: the printed link creates the first admin, once.
@@ -158,7 +150,7 @@ def test_admin_builds_a_deck_and_a_phone_is_dealt_from_it(server, chromium, tmp_
     admin.shot("5-deck-list")
 
     # The trainer hosts a session dealt from that deck only.
-    trainer = Desk(chromium, "trainer", DESK)
+    trainer = Desk(browser, "trainer", DESK)
     host = trainer.page
     sign_in(host, server.url, *TRAINER, then="/host/new")
     host.get_by_role("heading", name="New session").wait_for()
@@ -169,7 +161,7 @@ def test_admin_builds_a_deck_and_a_phone_is_dealt_from_it(server, chromium, tmp_
     host.get_by_role("button", name="Create session").click()
     code = host.locator("#room-code").inner_text().strip()
 
-    phone = Watched(chromium, "phone", PHONE)
+    phone = Watched(browser, "phone", PHONE, "studio")
     phone.page.goto(f"{server.url}/join/{code}")
     phone.page.get_by_label("Your name").fill("Olena")
     phone.page.get_by_role("button", name="Join").click()
@@ -179,8 +171,7 @@ def test_admin_builds_a_deck_and_a_phone_is_dealt_from_it(server, chromium, tmp_
     phone.page.get_by_label("Your reply").wait_for()
     dealt = phone.page.locator("#card-text").inner_text()
     assert dealt in [BY_HAND, *GOOD_ROWS]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    phone.page.screenshot(path=str(SHOTS / "7-phone-dealt.png"))
+    phone.shot("7-dealt")
 
     everyone = [admin, trainer, phone]
     assert [problem for watched in everyone for problem in watched.problems] == []

@@ -123,10 +123,10 @@ def test_players_cannot_act_as_host(seed, sockets, app, client):
 
     as_player = socketio.test_client(
         app, namespace="/host", flask_test_client=client,
-        auth={"code": seeded.game.code, "host_token": seeded.tokens[0]},
+        auth={"code": seeded.game.code, "token": seeded.tokens[0]},
     )
     assert not as_player.is_connected("/host")
-    for auth in (None, {}, {"code": seeded.game.code}, {"code": 5, "host_token": []}, "nonsense"):
+    for auth in (None, {}, {"code": seeded.game.code}, {"code": 5, "token": []}, "nonsense"):
         sock = socketio.test_client(app, namespace="/host", flask_test_client=client, auth=auth)
         assert not sock.is_connected("/host")
     # A phone's connection can't reach host events either.

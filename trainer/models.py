@@ -64,7 +64,6 @@ class SessionDeck(db.Model):
 class GameSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
-    host_token_hash: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8), default="en")
     seed: Mapped[int] = mapped_column(Integer)
     writing_seconds: Mapped[int] = mapped_column(Integer)

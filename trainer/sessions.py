@@ -48,11 +48,10 @@ class SessionSettings:
                 raise game.RuleError(code, low=low, high=high)
 
 
-def create_session(settings: SessionSettings, owner_id: int | None = None) -> tuple[GameSession, str]:
+def create_session(settings: SessionSettings, owner_id: int | None = None) -> GameSession:
     """A new session in the lobby, owned by the trainer who made it.
 
-    Also returns a host token (only its hash is kept); since accounts, the
-    projector authenticates with its trainer's sign-in, not with this token.
+    The projector authenticates with its trainer's sign-in (trainer.access).
     """
     settings.check()
     decks = db.session.scalars(
@@ -60,10 +59,8 @@ def create_session(settings: SessionSettings, owner_id: int | None = None) -> tu
     ).all()
     if len(decks) != len(set(settings.deck_ids)):
         raise game.RuleError("no_deck")
-    host_token = new_token()
     session = GameSession(
         code=_unused_code(),
-        host_token_hash=token_hash(host_token),
         language=decks[0].language,
         seed=settings.seed if settings.seed is not None else random.getrandbits(31),
         writing_seconds=settings.writing_minutes * 60,
@@ -75,7 +72,7 @@ def create_session(settings: SessionSettings, owner_id: int | None = None) -> tu
     )
     db.session.add(session)
     db.session.commit()
-    return session, host_token
+    return session
 
 
 def _unused_code() -> str:

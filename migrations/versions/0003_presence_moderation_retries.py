@@ -1,8 +1,9 @@
 """Presence, moderation, retries and join throttling.
 
-Adds two tables and four columns. The new NOT NULL flags get a server
-default of false, so every existing session and reply is kept, unlocked,
-unfiltered and visible.
+Adds two tables and four columns, and drops the first release's host-token
+hash (projectors authenticate with the trainer's sign-in since 0002). The
+new NOT NULL flags get a server default of false, so every existing session
+and reply is kept, unlocked, unfiltered and visible.
 
 Revision ID: 0003
 Revises: 0002
@@ -49,6 +50,9 @@ def upgrade():
     with op.batch_alter_table('game_session', schema=None) as batch_op:
         batch_op.add_column(sa.Column('locked', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('profanity_filter', sa.Boolean(), nullable=False, server_default=sa.false()))
+        # Projectors authenticate with the trainer's sign-in now (0002); the
+        # first release's host tokens open nothing any more.
+        batch_op.drop_column('host_token_hash')
 
     with op.batch_alter_table('reply', schema=None) as batch_op:
         batch_op.add_column(sa.Column('hidden', sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -66,6 +70,7 @@ def downgrade():
         batch_op.drop_column('hidden')
 
     with op.batch_alter_table('game_session', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('host_token_hash', sa.String(length=64), nullable=False, server_default=''))
         batch_op.drop_column('profanity_filter')
         batch_op.drop_column('locked')
 

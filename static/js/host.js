@@ -16,7 +16,8 @@ const clock = new Countdown((ms, paused) => {
 
 const socket = connect(
   "/host",
-  { code: app.dataset.code, host_token: app.dataset.hostToken },
+  // Who is asking comes from the trainer's sign-in cookie, not from the page.
+  { code: app.dataset.code },
   {
     snapshot: render,
     // Updates only make sense on top of a snapshot; one always comes first

@@ -108,11 +108,5 @@ class Extend:
 
 
 @dataclass(frozen=True)
-class HostAuth:
-    code: str
-    host_token: str
-
-
-@dataclass(frozen=True)
 class PlayerAuth:
     token: str

@@ -73,7 +73,7 @@ def new():
             "polite": request.form.get("polite") == "on",
         }
         try:
-            game_session, _token = create_session(
+            game_session = create_session(
                 SessionSettings(
                     deck_ids, form["writing_minutes"], form["voting_seconds"], form["rounds_total"],
                     profanity_filter=form["polite"],
