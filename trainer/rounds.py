@@ -7,9 +7,10 @@ rooms.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from datetime import datetime, timedelta
 from random import Random
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
 
@@ -174,8 +175,14 @@ def submit(player: Player, session: GameSession, round_no: int, text: str, now: 
 
 def writing_progress(session: GameSession) -> tuple[int, int]:
     """(submitted, dealt) among players still in the session."""
-    replies = db.session.scalars(_round_replies(session, session.round_no)).all()
-    return sum(r.submitted_at is not None for r in replies), len(replies)
+    # Counted by the database: every submit asks, and a big room has
+    # a thousand replies that need not become objects each time.
+    dealt, submitted = db.session.execute(
+        _round_replies(session, session.round_no).with_only_columns(
+            func.count(Reply.id), func.count(Reply.submitted_at)
+        )
+    ).one()
+    return submitted, dealt
 
 
 def everyone_submitted(session: GameSession) -> bool:
@@ -197,9 +204,46 @@ def votable_replies(session: GameSession, round_no: int) -> dict[int, int]:
 
 def round_ballots(session: GameSession, round_no: int) -> dict[int, game.Ballot]:
     """Every voter's ballot, recomputed from the seed: the same after a restart."""
+    if session.phase == game.Phase.VOTING and round_no == session.round_no:
+        return _voting(session).ballots
     replies = votable_replies(session, round_no)
     voters = active_player_ids(session, round_no)
     return game.ballots(replies, voters, _rng(session, round_no, "ballot"))
+
+
+# (code, round, clock version, players removed) → _Voting
+_VOTING_CACHE: OrderedDict[tuple, _Voting] = OrderedDict()
+_VOTING_CACHE_SIZE = 64
+
+
+class _Voting(NamedTuple):
+    replies: dict[int, int]  # votable reply → author
+    ballots: dict[int, game.Ballot]
+    full: bool  # every ballot offers the full number of votes
+
+
+def _voting(session: GameSession) -> _Voting:
+    """This voting phase's replies and ballots, worked out once per process.
+
+    Every vote needs them, and in a room of a thousand rebuilding them is
+    most of a vote's cost. While a phase lasts they change only when the
+    trainer removes a player, so that count is in the key: the cache can
+    never be stale, and every worker derives the same ballots from the rows.
+    """
+    removed = db.session.scalar(
+        select(func.count(Player.id)).where(Player.session_id == session.id, Player.removed)
+    )
+    key = (session.code, session.round_no, session.clock_version, removed)
+    found = _VOTING_CACHE.get(key)
+    if found is None:
+        replies = votable_replies(session, session.round_no)
+        voters = active_player_ids(session, session.round_no)
+        ballots = game.ballots(replies, voters, _rng(session, session.round_no, "ballot"))
+        found = _Voting(replies, ballots, all(b.votes_allowed == game.rules.MAX_VOTES for b in ballots.values()))
+        _VOTING_CACHE[key] = found
+        while len(_VOTING_CACHE) > _VOTING_CACHE_SIZE:
+            _VOTING_CACHE.popitem(last=False)
+    return found
 
 
 def votes_of(player: Player, session: GameSession, round_no: int) -> list[int]:
@@ -217,10 +261,10 @@ def votes_of(player: Player, session: GameSession, round_no: int) -> list[int]:
 def cast_vote(player: Player, session: GameSession, reply_id: int) -> None:
     if session.phase != game.Phase.VOTING:
         raise game.RuleError("wrong_phase", phase=session.phase)
-    replies = votable_replies(session, session.round_no)
+    replies, ballots, _ = _voting(session)
     if reply_id not in replies:
         raise game.RuleError("unknown_reply")
-    ballot = round_ballots(session, session.round_no).get(player.id, game.Ballot(()))
+    ballot = ballots.get(player.id, game.Ballot(()))
     game.check_vote(
         voter_id=player.id,
         reply_id=reply_id,
@@ -252,6 +296,10 @@ def retract_vote(player: Player, session: GameSession, reply_id: int) -> None:
 
 def voting_progress(session: GameSession) -> tuple[int, int]:
     """(voters who used every vote they have, voters)."""
+    if session.phase == game.Phase.VOTING and (voting := _voting(session)).full:
+        # Then the database can count who is done: each vote asks, and a
+        # big room must not fetch and tally every vote cast each time.
+        return _full_voters(session), len(voting.ballots)
     ballots = round_ballots(session, session.round_no)
     cast = Counter(
         db.session.scalars(
@@ -262,6 +310,24 @@ def voting_progress(session: GameSession) -> tuple[int, int]:
     )
     done = sum(cast.get(voter, 0) >= b.votes_allowed for voter, b in ballots.items())
     return done, len(ballots)
+
+
+def _full_voters(session: GameSession) -> int:
+    """Active voters of this round who cast the full number of votes."""
+    done = (
+        select(Vote.voter_id)
+        .join(Player, Player.id == Vote.voter_id)
+        .where(
+            Vote.session_id == session.id,
+            Vote.round_no == session.round_no,
+            ~Player.removed,
+            Player.first_round <= session.round_no,
+        )
+        .group_by(Vote.voter_id)
+        .having(func.count(Vote.id) >= game.rules.MAX_VOTES)
+        .subquery()
+    )
+    return db.session.scalar(select(func.count()).select_from(done)) or 0
 
 
 def everyone_voted(session: GameSession) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import session as conn
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
-from .. import announce, rounds
+from .. import announce, drafts, rounds
 from ..clock import utcnow
 from ..extensions import db
 from ..game import RuleError
@@ -46,18 +46,17 @@ class PlayNamespace(GameNamespace):
 
     @answers(schemas.Text)
     def on_draft(self, data: schemas.Text):
-        player = current_player()
-        rounds.save_draft(player, player.session, data.round, data.text, utcnow())
+        drafts.save(conn.get("player_id", -1), data.round, data.text, utcnow())
 
     @answers(schemas.Text)
     def on_submit(self, data: schemas.Text):
         player = current_player()
         session = player.session
         reply = rounds.submit(player, session, data.round, data.text, utcnow())
-        if rounds.everyone_submitted(session):
+        submitted, total = rounds.writing_progress(session)
+        if total and submitted == total:
             _close_and_announce(session)
         else:
-            submitted, total = rounds.writing_progress(session)
             announce.progress(session, {"submitted": submitted, "total": total, "player_id": player.id})
         return {"submitted": reply.text}
 
@@ -77,10 +76,10 @@ class PlayNamespace(GameNamespace):
 def _after_vote(player: Player) -> dict:
     session = player.session
     mine = rounds.votes_of(player, session, session.round_no)
-    if rounds.everyone_voted(session):
+    voted, total = rounds.voting_progress(session)
+    if total and voted == total:
         _close_and_announce(session)
     else:
-        voted, total = rounds.voting_progress(session)
         announce.progress(session, {"voted": voted, "total": total})
     return {"my_votes": mine}
 
