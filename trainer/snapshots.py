@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from random import Random
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -72,16 +73,35 @@ class Scoreboard:
         ]
 
 
-def _round_rows(session: GameSession) -> list[tuple[Reply, Card, Player]]:
-    return list(
-        db.session.execute(
-            select(Reply, Card, Player)
-            .join(Card, Card.id == Reply.card_id)
-            .join(Player, Player.id == Reply.player_id)
-            .where(Reply.session_id == session.id, Reply.round_no == session.round_no)
-            .order_by(Reply.id)
+def _round_rows(session: GameSession) -> list[tuple[Any, Any, Any]]:
+    """This round's (reply, card, author), read as plain rows, not ORM objects.
+
+    Every phase change reads them twice (projector and phones), and a room
+    of a thousand would otherwise build 3,000 tracked objects each time. The
+    rows carry the attributes the snapshots read, under the same names.
+    """
+    found = db.session.execute(
+        select(
+            Reply.id, Reply.text, Reply.draft, Reply.submitted_at, Card.id.label("card_id"),
+            Card.complaint, Card.theme, Card.coach_note,
+            Player.id.label("player_id"), Player.name, Player.removed,
         )
+        .join(Card, Card.id == Reply.card_id)
+        .join(Player, Player.id == Reply.player_id)
+        .where(Reply.session_id == session.id, Reply.round_no == session.round_no)
+        .order_by(Reply.id)
     )
+    cards: dict[int, SimpleNamespace] = {}
+    rows = []
+    for row in found:
+        card = cards.get(row.card_id)
+        if card is None:
+            card = cards[row.card_id] = SimpleNamespace(
+                id=row.card_id, complaint=row.complaint, theme=row.theme, coach_note=row.coach_note
+            )
+        reply = SimpleNamespace(id=row.id, text=row.text, draft=row.draft, submitted_at=row.submitted_at)
+        rows.append((reply, card, SimpleNamespace(id=row.player_id, name=row.name, removed=row.removed)))
+    return rows
 
 
 def _card(card: Card, *, with_note: bool = False) -> dict[str, Any]:
