@@ -20,8 +20,8 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -72,6 +72,7 @@ def options() -> argparse.Namespace:
     parser.add_argument("--draft-interval", type=float, default=2.0, help="seconds between autosaves (2)")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-server floor")
     parser.add_argument("--database-url", default="", help="TRAINER_DATABASE_URL for the server (SQLite)")
+    parser.add_argument("--profile", action="store_true", help="sample the one-room server with py-spy")
     parser.add_argument("--out", default="bench-results/latest.json", help="JSON file to write")
     return parser.parse_args()
 
@@ -90,7 +91,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict:
     finally:
         server.stop()
     print(f"… one room of {args.phones} phones", flush=True)
-    room = await scenarios.play_rooms(workdir / "room", 1, args.phones, load, env)
+    room = await scenarios.play_rooms(workdir / "room", 1, args.phones, load, env, profile=args.profile)
     results["one_room"] = room
     if not args.no_floor:
         sizes = room["snapshot_bytes_median"]
@@ -143,7 +144,8 @@ def report(results: dict) -> str:
          f"over {room['session_wall_s']} s", ""),
         ("server RSS idle / connected / peak", f"{room['rss_idle_mb']} / {room['rss_connected_mb']} / "
          f"{room['rss_peak_mb']} MB", ""),
-        ("server memory per phone (connected / peak)", f"{room['rss_per_phone_kb']} / {room['peak_rss_per_phone_kb']} KB",
+        ("server memory per phone (connected / peak)",
+         f"{room['rss_per_phone_kb']} / {room['peak_rss_per_phone_kb']} KB",
          verdict(room["peak_rss_per_phone_kb"], TARGETS["rss_per_phone_kb"]) + " KB"),
         ("errors seen by phones", str(room["error_count"]), "0"),
     ]
@@ -172,14 +174,21 @@ def report(results: dict) -> str:
 def main() -> None:
     args = options()
     raise_file_limit()
-    with tempfile.TemporaryDirectory(prefix="too-sandy-bench-") as tmp:
-        results = asyncio.run(run(args, Path(tmp)))
-    text = report(results)
     out = Path(args.out)
+    # Logs, phone records and the profile of the last run stay here to read.
+    workdir = out.parent / "last-run"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    results = asyncio.run(run(args, workdir))
+    text = report(results)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     out.with_suffix(".md").write_text(text + "\n")
     print(text)
+    if "profile" in results["one_room"]:
+        print("\nServer profile (one room, py-spy, % of samples on CPU):")
+        for name, pct in results["one_room"]["profile"]["self"]:
+            print(f"  {pct:5.1f}%  {name}")
     print(f"\nJSON: {out}")
 
 

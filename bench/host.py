@@ -18,7 +18,9 @@ DECK = re.compile(r'name="deck" value="(\d+)"')
 TOKEN = re.compile(r'data-code="([A-Z0-9]+)" data-host-token="([^"]+)"')
 
 
-async def open_session(url: str, *, rounds: int = 1, writing_minutes: int = 2, voting_seconds: int = 90) -> tuple[str, str]:
+async def open_session(
+    url: str, *, rounds: int = 1, writing_minutes: int = 2, voting_seconds: int = 90
+) -> tuple[str, str]:
     """Create a session as the set-up page does; returns (room code, host token)."""
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         async with http.get(f"{url}/host/new") as page:

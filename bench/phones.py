@@ -49,7 +49,8 @@ class Record:
 class Phone:
     def __init__(self, cfg: dict[str, Any], code: str, name: str, record: Record, rng: random.Random) -> None:
         self.cfg, self.code, self.name, self.rec, self.rng = cfg, code, name, record, rng
-        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        # The browser client gives a connection 20 s; engineio's default is 5.
+        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, request_timeout=20)
         self.finished = asyncio.Event()
         self.connected = asyncio.Event()
         self.tasks: set[asyncio.Task] = set()
@@ -101,7 +102,11 @@ class Phone:
 
     async def _ack(self, kind: str, event: str, payload: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
-        answer = await self.sio.call(event, payload, namespace="/play", timeout=60)
+        try:
+            answer = await self.sio.call(event, payload, namespace="/play", timeout=60)
+        except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError) as lost:
+            self.rec.errors.append(f"{self.name}: {event} → {type(lost).__name__}")
+            return {"ok": False}
         self.rec.acks[kind].append((time.perf_counter() - started) * 1000)
         if not answer.get("ok"):
             self.rec.errors.append(f"{self.name}: {event} → {answer.get('code')}")
@@ -129,7 +134,7 @@ class Phone:
             answer = await self._ack("vote", "vote", {"reply_id": reply_id})
             if not answer.get("ok"):
                 return
-            await asyncio.sleep(rng.uniform(0.2, 1.0))
+            await asyncio.sleep(rng.uniform(0.5, 3.0))
 
     async def close(self) -> None:
         for task in list(self.tasks):
@@ -143,7 +148,7 @@ class FloorPhone:
 
     def __init__(self, cfg: dict[str, Any], record: Record) -> None:
         self.cfg, self.rec = cfg, record
-        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, request_timeout=20)
         self.finished = asyncio.Event()
         self.sio.on("bcast", self.on_bcast)
         self.sio.on("done", lambda *_: self.finished.set())

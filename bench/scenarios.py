@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import socketio
 
 from .host import Host, open_session
+from .profile import Profiler, summarise
 from .server import ROOT, Monitor, ServerProcess
 from .stats import summary
 
@@ -26,7 +28,9 @@ class Load:
     workers: int = 2
     draft_interval: float = 2.0  # play.js flushes at most every 2 s while typing
     submit_window: tuple[float, float] = (12.0, 24.0)
-    vote_window: tuple[float, float] = (1.0, 6.0)
+    # People read a ballot of up to 12 replies before voting, then vote
+    # a second or two apart (bench/phones.py).
+    vote_window: tuple[float, float] = (3.0, 25.0)
     time_limit: float = 240.0
 
 
@@ -95,11 +99,14 @@ def phone_configs(url: str, phones: list[tuple[str, str]], load: Load, start_at:
     ]
 
 
-async def play_rooms(workdir: Path, rooms: int, per_room: int, load: Load, server_env: dict[str, str]) -> dict[str, Any]:
+async def play_rooms(
+    workdir: Path, rooms: int, per_room: int, load: Load, server_env: dict[str, str], profile: bool = False
+) -> dict[str, Any]:
     """Run ``rooms`` sessions of ``per_room`` phones at once on one server."""
     workdir.mkdir(parents=True, exist_ok=True)
     server = ServerProcess(workdir, env=server_env).start()
     workers = Workers(workdir, "phones")
+    profiler = Profiler(server.pid, workdir / "profile.txt") if profile else None
     try:
         with Monitor(server.pid) as monitor:
             hosts = []
@@ -112,18 +119,40 @@ async def play_rooms(workdir: Path, rooms: int, per_room: int, load: Load, serve
             await workers.start(phone_configs(server.url, phones, load, start_at))
             connected, failed = await workers.ready(timeout=180)
             monitor.mark("connected")
-            await asyncio.gather(*(h.command("next") for h in hosts))
-            writing_limit = load.submit_window[1] + load.draft_interval * 2 + 30
-            await asyncio.gather(*(_phase_or_end(h, "voting", writing_limit) for h in hosts))
-            await asyncio.gather(*(_phase_or_end(h, "results", load.vote_window[1] + 30) for h in hosts))
-            await asyncio.gather(*(h.command("next") for h in hosts))
+            trouble = await _drive(hosts, load)
             record = await workers.results(timeout=load.time_limit)
+            record["errors"] += trouble
             monitor.mark("done")
             await asyncio.gather(*(h.close() for h in hosts))
-        return _room_figures(record, monitor, rooms * per_room, connected, failed, start_at, server.problems())
+        figures = _room_figures(record, monitor, rooms * per_room, connected, failed, start_at, server.problems())
+        if profiler:
+            figures["profile"] = _profile(profiler)
+        return figures
     finally:
+        if profiler and profiler.proc.poll() is None:
+            _profile(profiler)
         workers.kill()
         server.stop()
+
+
+def _profile(profiler: Profiler) -> dict[str, Any]:
+    profiler.stop()
+    summary_ = summarise(profiler.out)
+    profiler.out.with_suffix(".summary.json").write_text(json.dumps(summary_, indent=1))
+    return summary_
+
+
+async def _drive(hosts: list[Host], load: Load) -> list[str]:
+    """The trainers' clicks: start, (end a phase that hangs), podium."""
+    try:
+        await asyncio.gather(*(h.command("next") for h in hosts))
+        writing_limit = load.submit_window[1] + load.draft_interval * 2 + 30
+        await asyncio.gather(*(_phase_or_end(h, "voting", writing_limit) for h in hosts))
+        await asyncio.gather(*(_phase_or_end(h, "results", load.vote_window[1] + 30) for h in hosts))
+        await asyncio.gather(*(h.command("next") for h in hosts))
+    except (TimeoutError, RuntimeError, socketio.exceptions.SocketIOError) as lost:
+        return [f"host: {type(lost).__name__}: {lost}"]
+    return []
 
 
 async def _phase_or_end(host: Host, phase: str, timeout: float) -> None:

@@ -50,6 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .views import register_blueprints
 
     register_blueprints(app)
+    from . import assets
+
+    assets.init_app(app)
     app.after_request(_security_headers)
     from flask_babel import get_locale
 
