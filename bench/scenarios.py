@@ -31,6 +31,7 @@ class Load:
     # People read a ballot of up to 12 replies before voting, then vote
     # a second or two apart (bench/phones.py).
     vote_window: tuple[float, float] = (3.0, 25.0)
+    results_pause: float = 5.0
     time_limit: float = 240.0
 
 
@@ -149,6 +150,7 @@ async def _drive(hosts: list[Host], load: Load) -> list[str]:
         writing_limit = load.submit_window[1] + load.draft_interval * 2 + 30
         await asyncio.gather(*(_phase_or_end(h, "voting", writing_limit) for h in hosts))
         await asyncio.gather(*(_phase_or_end(h, "results", load.vote_window[1] + 30) for h in hosts))
+        await asyncio.sleep(load.results_pause)  # the trainer talks the room through the results
         await asyncio.gather(*(h.command("next") for h in hosts))
     except (TimeoutError, RuntimeError, socketio.exceptions.SocketIOError) as lost:
         return [f"host: {type(lost).__name__}: {lost}"]

@@ -37,9 +37,11 @@ def to_host(session: GameSession, event: str, data: Any) -> None:
 
 def phase_changed(session: GameSession) -> None:
     now = utcnow()
-    to_host(session, "snapshot", host_snapshot(session, now))
+    # Phones first: a room's worth of them should not wait for the projector's
+    # snapshot (the biggest to build) and the projector's one emit is quick.
     for player_id, snapshot in player_snapshots(session, now).items():
         socketio.emit("snapshot", snapshot, namespace=PLAY_NS, to=player_room(player_id))
+    to_host(session, "snapshot", host_snapshot(session, now))
 
 
 def timer_changed(session: GameSession) -> None:

@@ -91,22 +91,26 @@ def _write(batch: _Batch) -> None:
         batch.done.set()
 
 
+# Built once: SQLAlchemy then reuses its cache key and compiled form.
+_CHECK = (
+    select(Player.removed, GameSession.phase, GameSession.round_no, Reply.id)
+    .select_from(Player)
+    .join(GameSession, GameSession.id == Player.session_id)
+    .outerjoin(
+        Reply,
+        and_(
+            Reply.session_id == Player.session_id,
+            Reply.player_id == Player.id,
+            Reply.round_no == bindparam("round_no"),
+        ),
+    )
+    .where(Player.id == bindparam("player_id"))
+)
+
+
 def _own_reply_id(player_id: int, round_no: int) -> int:
     """The reply this draft is for, or the reason it cannot be saved."""
-    row = db.session.execute(
-        select(Player.removed, GameSession.phase, GameSession.round_no, Reply.id)
-        .select_from(Player)
-        .join(GameSession, GameSession.id == Player.session_id)
-        .outerjoin(
-            Reply,
-            and_(
-                Reply.session_id == Player.session_id,
-                Reply.player_id == Player.id,
-                Reply.round_no == round_no,
-            ),
-        )
-        .where(Player.id == player_id)
-    ).first()
+    row = db.session.connection().execute(_CHECK, {"player_id": player_id, "round_no": round_no}).first()
     if row is None or row.removed:
         raise game.RuleError("not_player")
     if row.phase != game.Phase.WRITING:
