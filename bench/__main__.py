@@ -73,6 +73,10 @@ def options() -> argparse.Namespace:
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-server floor")
     parser.add_argument("--database-url", default="", help="TRAINER_DATABASE_URL for the server (SQLite)")
     parser.add_argument("--profile", action="store_true", help="sample the one-room server with py-spy")
+    parser.add_argument("--capacity", type=int, default=0, metavar="N",
+                        help="only connect N phones to one worker and count who got in (no session)")
+    parser.add_argument("--max-connections", type=int, default=None,
+                        help="TRAINER_MAX_CONNECTIONS for --capacity (the server's default when unset)")
     parser.add_argument("--out", default="bench-results/latest.json", help="JSON file to write")
     return parser.parse_args()
 
@@ -174,6 +178,14 @@ def report(results: dict) -> str:
 def main() -> None:
     args = options()
     raise_file_limit()
+    if args.capacity:
+        transports = ["polling", "websocket"] if args.transport == "polling" else ["websocket"]
+        load = scenarios.Load(transports=transports, workers=args.workers)
+        workdir = Path(args.out).parent / "last-capacity"
+        shutil.rmtree(workdir, ignore_errors=True)
+        found = asyncio.run(scenarios.capacity(workdir, args.capacity, args.max_connections, load))
+        print(json.dumps(found, indent=2))
+        return
     out = Path(args.out)
     # Logs, phone records and the profile of the last run stay here to read.
     workdir = out.parent / "last-run"

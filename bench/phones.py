@@ -177,7 +177,7 @@ async def run(cfg: dict[str, Any]) -> Record:
         ]
     gate = asyncio.Semaphore(cfg.get("join_concurrency", 200))
     await asyncio.sleep(max(0.0, cfg["start_at"] - time.time()))
-    async with aiohttp.ClientSession() as http:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=cfg.get("join_timeout", 60))) as http:
         outcomes = await asyncio.gather(*(p.join(http, gate) for p in phones), return_exceptions=True)
     live = []
     for phone, outcome in zip(phones, outcomes, strict=True):

@@ -239,3 +239,34 @@ async def floor(workdir: Path, phones: int, payload_bytes: int, load: Load, broa
     finally:
         workers.kill()
         server.stop()
+
+
+async def capacity(workdir: Path, phones: int, max_connections: int | None, load: Load) -> dict[str, Any]:
+    """How many phones one worker holds: join and connect N, measure, leave."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {} if max_connections is None else {"TRAINER_MAX_CONNECTIONS": str(max_connections)}
+    server = ServerProcess(workdir, env=env).start()
+    workers = Workers(workdir, "capacity")
+    try:
+        with Monitor(server.pid) as monitor:
+            code, token = await open_session(server.url)
+            host = await Host(server.url, code, token).connect()
+            monitor.mark("idle")
+            configs = phone_configs(server.url, [(code, f"Phone {i + 1}") for i in range(phones)], load,
+                                    time.time() + 1.0)
+            for cfg in configs:
+                cfg["join_timeout"] = 30
+            await workers.start(configs)
+            connected, failed = await workers.ready(timeout=300)
+            monitor.mark("connected")
+            await host.close()
+        return {
+            "phones": phones, "max_connections": max_connections or "default (TRAINER_MAX_CONNECTIONS unset)",
+            "connected": connected, "failed": failed,
+            "rss_connected_mb": round(monitor.marks["connected"]["rss"] / 2**20, 1),
+            "rss_per_phone_kb": round(
+                (monitor.marks["connected"]["rss"] - monitor.marks["idle"]["rss"]) / 1024 / max(connected, 1), 1),
+        }
+    finally:
+        workers.kill()
+        server.stop()
