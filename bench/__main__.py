@@ -181,14 +181,14 @@ def main() -> None:
     if args.capacity:
         transports = ["polling", "websocket"] if args.transport == "polling" else ["websocket"]
         load = scenarios.Load(transports=transports, workers=args.workers)
-        workdir = Path(args.out).parent / "last-capacity"
+        workdir = Path(args.out).parent.resolve() / "last-capacity"
         shutil.rmtree(workdir, ignore_errors=True)
         found = asyncio.run(scenarios.capacity(workdir, args.capacity, args.max_connections, load))
         print(json.dumps(found, indent=2))
         return
     out = Path(args.out)
     # Logs, phone records and the profile of the last run stay here to read.
-    workdir = out.parent / "last-run"
+    workdir = out.parent.resolve() / "last-run"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     results = asyncio.run(run(args, workdir))
