@@ -1,11 +1,18 @@
-# The two Quick start commands: `make run` and `make test`.
+# The Quick start commands: `make run` and `make test`; `make bench PHONES=1000`.
 # Each builds .venv from pyproject.toml when it is missing or out of date.
 
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 
-.PHONY: run test clean
+# The suites that touch the database run a second time on PostgreSQL when
+# TRAINER_TEST_POSTGRES_URL names a server (bash .ci/run always does).
+PG_SUITES ?= tests/test_sockets.py tests/test_rejections.py tests/test_nothing_lost.py tests/test_game_phases.py \
+             tests/test_game_rules.py tests/test_http.py tests/test_assets.py tests/test_i18n.py
+PHONES ?= 1000
+BENCH_ARGS ?=
+
+.PHONY: run test test-postgres bench clean
 
 run: $(VENV)/.installed
 	$(PY) wsgi.py
@@ -13,6 +20,19 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	scripts/ensure-chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-postgres
+
+test-postgres: $(VENV)/.installed-test
+	@if [ -n "$$TRAINER_TEST_POSTGRES_URL" ]; then \
+		echo "PostgreSQL pass: $(PG_SUITES)"; \
+		$(PY) scripts/with-fresh-postgres -- $(PY) -m pytest $(PYTEST_ARGS) $(PG_SUITES); \
+	else \
+		echo "PostgreSQL pass skipped: set TRAINER_TEST_POSTGRES_URL (bash .ci/run does)"; \
+	fi
+
+# Figures, not a test: where Too Sandy stands at PHONES phones (see bench/).
+bench: $(VENV)/.installed-test
+	$(PY) -m bench --phones $(PHONES) $(BENCH_ARGS)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,4 +47,4 @@ $(VENV)/.installed-test: pyproject.toml
 	touch $@ $(VENV)/.installed
 
 clean:
-	rm -rf $(VENV) test-artifacts build *.egg-info
+	rm -rf $(VENV) test-artifacts build *.egg-info bench-results run

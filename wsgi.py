@@ -15,6 +15,10 @@ if ASYNC_MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+    # psycopg's C wait would block the hub on every PostgreSQL query.
+    from trainer.db_green import use_green_wait
+
+    use_green_wait()
 elif ASYNC_MODE == "gevent":
     from gevent import monkey
 

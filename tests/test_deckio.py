@@ -230,3 +230,11 @@ def test_json_export_then_import_gives_back_the_same_deck(meta, cards):
     assert parsed.bad == []
     assert parsed.meta == meta
     assert [row.card for row in parsed.rows] == cards
+
+
+def test_json_keeps_a_leading_apostrophe_that_only_csv_uses_as_a_guard():
+    # Found by the round-trip property: JSON import took the CSV formula guard off.
+    meta = DeckMeta(name="d", slug="d", language="en", description="")
+    cards = [CardData(complaint="Why so quiet", theme="tourism", difficulty=1, coach_note="'\t0 tabs", enabled=True)]
+    parsed = read_file("deck.json", export_json(meta, cards))
+    assert [row.card for row in parsed.rows] == cards

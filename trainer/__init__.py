@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["MESSAGE_QUEUE"],
+        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
         max_http_buffer_size=app.config["MAX_SOCKET_MESSAGE_BYTES"],
         # The browser client lives in static/; the server needn't serve it.
         serve_client=False,
@@ -57,6 +58,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .views.errors import register_error_pages
 
     register_error_pages(app)
+    from . import assets
+
+    assets.init_app(app)
     app.after_request(_security_headers)
     from flask_babel import get_locale
 

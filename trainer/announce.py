@@ -35,11 +35,27 @@ def to_host(session: GameSession, event: str, data: Any) -> None:
     socketio.emit(event, data, namespace=HOST_NS, to=host_room(session.id))
 
 
+# Phones get their snapshots in slices, letting the sockets start sending
+# the first slice while the next is queued: a big room's last phone then
+# waits for less than the whole room's queueing.
+EMIT_SLICE = 100
+_latest: dict[int, int] = {}  # session id → the newest phase change in this process
+
+
 def phase_changed(session: GameSession) -> None:
     now = utcnow()
+    mine = _latest[session.id] = _latest.get(session.id, 0) + 1
+    # Phones first: a room's worth of them should not wait for the projector's
+    # snapshot (the biggest to build) and the projector's one emit is quick.
+    snapshots = list(player_snapshots(session, now).items())
+    for start in range(0, len(snapshots), EMIT_SLICE):
+        if start:
+            socketio.sleep(0)
+            if _latest[session.id] != mine:
+                break  # a newer phase change took over: never send a stale one after it
+        for player_id, snapshot in snapshots[start:start + EMIT_SLICE]:
+            socketio.emit("snapshot", snapshot, namespace=PLAY_NS, to=player_room(player_id))
     to_host(session, "snapshot", host_snapshot(session, now))
-    for player_id, snapshot in player_snapshots(session, now).items():
-        socketio.emit("snapshot", snapshot, namespace=PLAY_NS, to=player_room(player_id))
 
 
 def timer_changed(session: GameSession) -> None:

@@ -5,6 +5,8 @@ DEFAULTS = {
     "DATABASE_URL": "",
     # TRAINER_MESSAGE_QUEUE, e.g. redis://localhost:6379/0, for several workers.
     "MESSAGE_QUEUE": None,
+    # Workers of one deployment share a channel; two deployments on one Redis must not.
+    "MESSAGE_QUEUE_CHANNEL": "too-sandy",
     # None lets Flask-SocketIO pick; wsgi.py asks for eventlet, tests for threading.
     "ASYNC_MODE": None,
     # The URL phones should open; empty means http://<LAN address>:<port>.
@@ -36,6 +38,8 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en"],
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+    # Autosaved drafts arriving this close together share one transaction.
+    "DRAFT_FLUSH_SECONDS": 0.05,
 }
 
 # Nothing here loads from another origin: the product works on a LAN with no

@@ -148,7 +148,11 @@ def parse_csv(text: str) -> ParsedFile:
                 # Shifted cells would make every later column wrong too: say the cause once.
                 rows.append(Row(start, cells[header.index("complaint")], None, (Problem("extra_cells"),)))
                 continue
-            rows.append(_row(start, dict(zip(header, cells, strict=False)), []))
+            values = dict(zip(header, cells, strict=False))
+            # Only CSV cells carry the export's formula guard; JSON text is as written.
+            for column in ("complaint", "coach_note"):
+                values[column] = _unguard(values.get(column))
+            rows.append(_row(start, values, []))
     except csv.Error as broken:
         raise DeckFileRefused("bad_csv", line=reader.line_num, reason=str(broken)) from None
     ignored = [h for h in header if h and h not in CSV_COLUMNS]
@@ -165,10 +169,10 @@ def _row(line: int, values: dict, problems: list[Problem]) -> Row:
     """One record's fields → a Row; ``problems`` found earlier come first."""
     raw = values.get("complaint", "")
     card, found = check_card(
-        complaint=_unguard(raw),
+        complaint=raw,
         theme=values.get("theme"),
         difficulty=values.get("difficulty"),
-        coach_note=_unguard(values.get("coach_note")),
+        coach_note=values.get("coach_note"),
         enabled=values.get("enabled"),
     )
     problems += found

@@ -141,6 +141,8 @@ class Vote(db.Model):
     __table_args__ = (
         UniqueConstraint("voter_id", "reply_id"),
         Index("ix_vote_round", "session_id", "round_no"),
+        # Who has used all their votes is asked on every vote: an index-only count.
+        Index("ix_vote_round_voter", "session_id", "round_no", "voter_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

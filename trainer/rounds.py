@@ -11,12 +11,12 @@ from collections import Counter
 from datetime import datetime, timedelta
 from random import Random
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from . import game, presence
+from . import game
 from .extensions import db
 from .game import phases
-from .models import Card, GameSession, Player, Reply, SessionDeck
+from .models import Card, GameSession, Player, Presence, Reply, SessionDeck
 from .profanity import is_rude
 from .sessions import active_player_ids, claim_clock, clock_of, timing_of
 
@@ -160,14 +160,6 @@ def check_length(text: str) -> None:
         raise game.RuleError("reply_too_long", limit=REPLY_MAX)
 
 
-def save_draft(player: Player, session: GameSession, round_no: int, text: str, now: datetime) -> None:
-    check_length(text)
-    reply = own_reply(player, session, round_no)
-    reply.draft = text
-    reply.draft_saved_at = now
-    db.session.commit()
-
-
 def already_submitted(player: Player, session: GameSession, round_no: int, text: str) -> Reply | None:
     """The stored reply if exactly this text was already sent for this round.
 
@@ -203,8 +195,14 @@ def submit(player: Player, session: GameSession, round_no: int, text: str, now: 
 
 def writing_progress(session: GameSession) -> tuple[int, int]:
     """(submitted, dealt) among players still in the session."""
-    replies = db.session.scalars(round_replies(session, session.round_no)).all()
-    return sum(r.submitted_at is not None for r in replies), len(replies)
+    # Counted by the database: every submit asks, and a big room has
+    # a thousand replies that need not become objects each time.
+    dealt, submitted = db.session.execute(
+        round_replies(session, session.round_no).with_only_columns(
+            func.count(Reply.id), func.count(Reply.submitted_at)
+        )
+    ).one()
+    return submitted, dealt
 
 
 def everyone_submitted(session: GameSession) -> bool:
@@ -213,7 +211,10 @@ def everyone_submitted(session: GameSession) -> bool:
     Players who are away (phone asleep, Wi-Fi gone) are not waited for; if
     they come back in time they can still send.
     """
-    replies = db.session.scalars(round_replies(session, session.round_no)).all()
-    here = presence.present_ids(session.id)
-    waiting = [r for r in replies if r.submitted_at is None and r.player_id in here]
-    return not waiting and any(r.submitted_at is not None for r in replies)
+    connected = select(Presence.player_id).where(Presence.session_id == session.id)
+    waiting = db.session.scalar(
+        round_replies(session, session.round_no)
+        .where(Reply.submitted_at.is_(None), Reply.player_id.in_(connected))
+        .with_only_columns(func.count(Reply.id))
+    )
+    return not waiting and writing_progress(session)[0] > 0

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from random import Random
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from . import game, presence
 from .clock import epoch_ms
@@ -73,16 +74,38 @@ class Scoreboard:
         ]
 
 
-def _round_rows(session: GameSession) -> list[tuple[Reply, Card, Player]]:
-    return list(
-        db.session.execute(
-            select(Reply, Card, Player)
-            .join(Card, Card.id == Reply.card_id)
-            .join(Player, Player.id == Reply.player_id)
-            .where(Reply.session_id == session.id, Reply.round_no == session.round_no)
-            .order_by(Reply.id)
+def _round_rows(session: GameSession, where: Any = None) -> list[tuple[Any, Any, Any]]:
+    """This round's (reply, card, author), read as plain rows, not ORM objects.
+
+    Every phase change reads them twice (projector and phones), and a room
+    of a thousand would otherwise build 3,000 tracked objects each time. The
+    rows carry the attributes the snapshots read, under the same names.
+    """
+    query = (
+        select(
+            Reply.id, Reply.text, Reply.draft, Reply.submitted_at, Reply.hidden, Card.id.label("card_id"),
+            Card.complaint, Card.theme, Card.coach_note,
+            Player.id.label("player_id"), Player.name, Player.removed,
         )
+        .join(Card, Card.id == Reply.card_id)
+        .join(Player, Player.id == Reply.player_id)
+        .where(Reply.session_id == session.id, Reply.round_no == session.round_no)
+        .order_by(Reply.id)
     )
+    found = db.session.execute(query if where is None else query.where(where))
+    cards: dict[int, SimpleNamespace] = {}
+    rows = []
+    for row in found:
+        card = cards.get(row.card_id)
+        if card is None:
+            card = cards[row.card_id] = SimpleNamespace(
+                id=row.card_id, complaint=row.complaint, theme=row.theme, coach_note=row.coach_note
+            )
+        reply = SimpleNamespace(
+            id=row.id, text=row.text, draft=row.draft, submitted_at=row.submitted_at, hidden=row.hidden
+        )
+        rows.append((reply, card, SimpleNamespace(id=row.player_id, name=row.name, removed=row.removed)))
+    return rows
 
 
 def _card(card: Card, *, with_note: bool = False) -> dict[str, Any]:
@@ -146,11 +169,15 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
     """Each player's own view: their card, draft, ballot or score."""
     base = common(session, now)
     players = [only] if only is not None else [p for p in session.players if not p.removed]
-    rows = {p.id: (r, c) for r, c, p in _round_rows(session)} if session.round_no else {}
     phase = session.phase
     ballots = round_ballots(session, session.round_no) if phase == game.Phase.VOTING else {}
+    # One phone (re)connecting reads its own row and its ballot's, not the room's.
+    mine = None if only is None else or_(
+        Reply.player_id == only.id, Reply.id.in_(ballots.get(only.id, game.Ballot(())).reply_ids)
+    )
+    rows = {p.id: (r, c) for r, c, p in _round_rows(session, mine)} if session.round_no else {}
     reply_cards = {r.id: (r, c) for r, c in rows.values()}
-    my_votes = _votes_by_voter(session) if phase == game.Phase.VOTING else {}
+    my_votes = _votes_by_voter(session, only) if phase == game.Phase.VOTING else {}
     board = Scoreboard(session) if phase in (game.Phase.RESULTS, game.Phase.FINISHED) else None
     out: dict[int, dict[str, Any]] = {}
     for player in players:
@@ -181,12 +208,13 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
     return out
 
 
-def _votes_by_voter(session: GameSession) -> dict[int, list[int]]:
+def _votes_by_voter(session: GameSession, only: Player | None = None) -> dict[int, list[int]]:
     result: dict[int, list[int]] = {}
-    for voter, reply in db.session.execute(
+    query = (
         select(Vote.voter_id, Vote.reply_id)
         .join(Reply, Reply.id == Vote.reply_id)
         .where(Vote.session_id == session.id, Vote.round_no == session.round_no, ~Reply.hidden)
-    ):
+    )
+    for voter, reply in db.session.execute(query if only is None else query.where(Vote.voter_id == only.id)):
         result.setdefault(voter, []).append(reply)
     return result

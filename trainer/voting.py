@@ -6,13 +6,14 @@ or a restarted server, shows the same replies.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
 
 from . import game, presence
 from .extensions import db
-from .models import GameSession, Player, Reply, Vote
+from .models import GameSession, Player, Presence, Reply, Vote
 from .rounds import round_replies, seeded_rng
 from .sessions import active_player_ids
 
@@ -29,9 +30,54 @@ def votable_replies(session: GameSession, round_no: int) -> dict[int, int]:
 
 def round_ballots(session: GameSession, round_no: int) -> dict[int, game.Ballot]:
     """Every voter's ballot, recomputed from the seed: the same after a restart."""
+    if session.phase == game.Phase.VOTING and round_no == session.round_no:
+        return _voting(session).ballots
     replies = votable_replies(session, round_no)
     voters = active_player_ids(session, round_no)
     return game.ballots(replies, voters, seeded_rng(session, round_no, "ballot"))
+
+
+class _Voting(NamedTuple):
+    replies: dict[int, int]  # votable reply → author
+    ballots: dict[int, game.Ballot]
+    full: bool  # every ballot offers the full number of votes
+
+
+# (session, round, clock version, players removed, replies hidden) → _Voting
+_CACHE: OrderedDict[tuple, _Voting] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def _voting(session: GameSession) -> _Voting:
+    """This voting phase's replies and ballots, worked out once per process.
+
+    Every vote needs them, and in a room of a thousand rebuilding them is
+    most of a vote's cost. While a phase lasts they change only when the
+    trainer removes a player or hides a reply, so both counts are in the
+    key: the cache is never stale, and every worker derives the same
+    ballots from the same rows.
+    """
+    removed, hidden = db.session.execute(
+        select(
+            select(func.count(Player.id))
+            .where(Player.session_id == session.id, Player.removed).scalar_subquery(),
+            select(func.count(Reply.id))
+            .where(Reply.session_id == session.id, Reply.round_no == session.round_no, Reply.hidden)
+            .scalar_subquery(),
+        )
+    ).one()
+    # The code too: ids repeat across databases (a test suite makes many).
+    key = (session.id, session.code, session.round_no, session.clock_version, removed, hidden)
+    found = _CACHE.get(key)
+    if found is None:
+        replies = votable_replies(session, session.round_no)
+        voters = active_player_ids(session, session.round_no)
+        ballots = game.ballots(replies, voters, seeded_rng(session, session.round_no, "ballot"))
+        found = _Voting(replies, ballots, all(b.votes_allowed == game.rules.MAX_VOTES for b in ballots.values()))
+        _CACHE[key] = found
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return found
 
 
 def votes_of(player: Player, session: GameSession, round_no: int) -> list[int]:
@@ -64,10 +110,10 @@ def cast_vote(player: Player, session: GameSession, reply_id: int, request_id: s
         return
     if session.phase != game.Phase.VOTING:
         raise game.RuleError("wrong_phase", phase=session.phase)
-    replies = votable_replies(session, session.round_no)
+    replies, ballots, _ = _voting(session)
     if reply_id not in replies:
         raise game.RuleError("unknown_reply")
-    ballot = round_ballots(session, session.round_no).get(player.id, game.Ballot(()))
+    ballot = ballots.get(player.id, game.Ballot(()))
     game.check_vote(
         voter_id=player.id,
         reply_id=reply_id,
@@ -100,16 +146,39 @@ def retract_vote(player: Player, session: GameSession, reply_id: int) -> None:
     db.session.commit()
 
 
+def _visible_votes():
+    """This round's votes on replies still shown (a hidden reply's votes are given back)."""
+    return select(Vote.voter_id).join(Reply, Reply.id == Vote.reply_id).where(~Reply.hidden)
+
+
+def _cast_counts(session: GameSession, only_connected: bool = False) -> dict[int, int]:
+    query = _visible_votes().where(Vote.session_id == session.id, Vote.round_no == session.round_no)
+    if only_connected:
+        query = query.where(Vote.voter_id.in_(select(Presence.player_id).where(Presence.session_id == session.id)))
+    rows = db.session.execute(query.add_columns(func.count(Vote.id)).group_by(Vote.voter_id))
+    return {voter: count for voter, count in rows}
+
+
 def voting_progress(session: GameSession) -> tuple[int, int]:
     """(voters who used every vote they have, voters)."""
-    ballots = round_ballots(session, session.round_no)
-    cast = Counter(
-        db.session.scalars(
-            select(Vote.voter_id).where(
-                Vote.session_id == session.id, Vote.round_no == session.round_no
+    voting = _voting(session) if session.phase == game.Phase.VOTING else None
+    if voting is not None and voting.full:
+        # Every ballot allows the same number: the database counts who is
+        # done, so a big room doesn't tally every vote on every vote.
+        done = (
+            _visible_votes()
+            .join(Player, Player.id == Vote.voter_id)
+            .where(
+                Vote.session_id == session.id, Vote.round_no == session.round_no,
+                ~Player.removed, Player.first_round <= session.round_no,
             )
+            .group_by(Vote.voter_id)
+            .having(func.count(Vote.id) >= game.rules.MAX_VOTES)
+            .subquery()
         )
-    )
+        return db.session.scalar(select(func.count()).select_from(done)) or 0, len(voting.ballots)
+    ballots = round_ballots(session, session.round_no)
+    cast = _cast_counts(session)
     done = sum(cast.get(voter, 0) >= b.votes_allowed for voter, b in ballots.items())
     return done, len(ballots)
 
@@ -117,13 +186,9 @@ def voting_progress(session: GameSession) -> tuple[int, int]:
 def everyone_voted(session: GameSession) -> bool:
     """Every connected voter has used all their votes (away ones aren't waited for)."""
     ballots = round_ballots(session, session.round_no)
-    cast = Counter(
-        db.session.scalars(
-            select(Vote.voter_id).where(Vote.session_id == session.id, Vote.round_no == session.round_no)
-        )
-    )
+    cast = _cast_counts(session, only_connected=True)
     here = presence.present_ids(session.id)
-    waiting = [v for v, b in ballots.items() if v in here and cast.get(v, 0) < b.votes_allowed]
+    waiting = any(v in here and cast.get(v, 0) < b.votes_allowed for v, b in ballots.items())
     return not waiting and any(cast.values())
 
 

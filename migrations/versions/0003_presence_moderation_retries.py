@@ -1,6 +1,6 @@
 """Presence, moderation, retries and join throttling.
 
-Adds two tables and four columns, and drops the first release's host-token
+Adds two tables, four columns and an index on votes, and drops the first release's host-token
 hash (projectors authenticate with the trainer's sign-in since 0002). The
 new NOT NULL flags get a server default of false, so every existing session
 and reply is kept, unlocked, unfiltered and visible.
@@ -59,11 +59,14 @@ def upgrade():
 
     with op.batch_alter_table('vote', schema=None) as batch_op:
         batch_op.add_column(sa.Column('request_id', sa.String(length=64), nullable=True))
+        # Who has used all their votes is asked on every vote: an index-only count.
+        batch_op.create_index('ix_vote_round_voter', ['session_id', 'round_no', 'voter_id'], unique=False)
 
 
 
 def downgrade():
     with op.batch_alter_table('vote', schema=None) as batch_op:
+        batch_op.drop_index('ix_vote_round_voter')
         batch_op.drop_column('request_id')
 
     with op.batch_alter_table('reply', schema=None) as batch_op:

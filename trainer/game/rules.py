@@ -75,10 +75,26 @@ def ballots(
         else:
             start = next_free
             next_free += min(size, len(ring))
-        seen = [ring[(start + k) % len(ring)] for k in range(len(ring))]
-        mine = [r for r in seen if replies[r] != voter]
-        result[voter] = Ballot(tuple(mine[:size]))
+        result[voter] = Ballot(_slice(ring, start, size, replies, voter))
     return result
+
+
+def _slice(
+    ring: Sequence[int], start: int, size: int, replies: Mapping[int, int], voter: int
+) -> tuple[int, ...]:
+    """The first ``size`` replies not by ``voter``, walking the ring from ``start``.
+
+    Stops as soon as the ballot is full, so a room of N costs O(N × size),
+    not O(N²): a thousand voters are asked about on every vote.
+    """
+    picked: list[int] = []
+    for k in range(len(ring)):
+        reply = ring[(start + k) % len(ring)]
+        if replies[reply] != voter:
+            picked.append(reply)
+            if len(picked) == size:
+                break
+    return tuple(picked)
 
 
 def check_vote(

@@ -6,7 +6,7 @@ from flask import request
 from flask import session as conn
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
-from .. import announce, presence, rounds, voting
+from .. import announce, drafts, presence, rounds, voting
 from ..clock import utcnow
 from ..early_end import close_if_done
 from ..extensions import db
@@ -59,8 +59,7 @@ class PlayNamespace(GameNamespace):
 
     @answers(schemas.Text)
     def on_draft(self, data: schemas.Text):
-        player = current_player()
-        rounds.save_draft(player, player.session, data.round, data.text, utcnow())
+        drafts.save(conn.get("player_id", -1), data.round, data.text, utcnow())
 
     @answers(schemas.Text)
     def on_submit(self, data: schemas.Text):

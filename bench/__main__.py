@@ -1,0 +1,208 @@
+"""``python -m bench --phones 1000``: where Too Sandy stands against its floor.
+
+Runs, one after the other, each against a fresh server process:
+1. the phone's page weight;
+2. one room of N phones through a whole session (join storm, autosaved
+   writing, submissions, voting, results, podium);
+3. the floor: a bare python-socketio server broadcasting a payload of the
+   same size to the same N clients;
+4. many rooms at once (20 rooms of 30 phones by default).
+
+Prints a Markdown table and writes the figures as JSON (``--out``).
+Run it on an otherwise idle machine for figures worth quoting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+import psutil
+
+from . import scenarios
+from .pageweight import page_weight
+from .server import ServerProcess
+from .stats import fmt, latency_cells, table
+
+TARGETS = {"all_joined_s": 20, "fanout_p95_ms": 500, "floor_ratio": 1.5, "submit_p95_ms": 250,
+           "rss_per_phone_kb": 150, "page_gzip_kb": 60}
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": model or platform.processor(), "cores": psutil.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(), "system": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def raise_file_limit() -> None:
+    """A thousand sockets on each side need more than the usual 1,024 descriptors."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--phones", type=int, default=1000, help="phones in the one-room run (1000)")
+    parser.add_argument("--rooms", type=int, default=20, help="rooms in the many-rooms run (20; 0 skips it)")
+    parser.add_argument("--room-size", type=int, default=30, help="phones per room in the many-rooms run (30)")
+    parser.add_argument("--workers", type=int, default=2, help="phone worker processes (2)")
+    parser.add_argument("--transport", choices=["polling", "websocket"], default="polling",
+                        help="polling: handshake over HTTP then upgrade, as browsers do (default)")
+    parser.add_argument("--draft-interval", type=float, default=2.0, help="seconds between autosaves (2)")
+    parser.add_argument("--no-floor", action="store_true", help="skip the bare-server floor")
+    parser.add_argument("--database-url", default="", help="TRAINER_DATABASE_URL for the server (SQLite)")
+    parser.add_argument("--profile", action="store_true", help="sample the one-room server with py-spy")
+    parser.add_argument("--capacity", type=int, default=0, metavar="N",
+                        help="only connect N phones to one worker and count who got in (no session)")
+    parser.add_argument("--max-connections", type=int, default=None,
+                        help="TRAINER_MAX_CONNECTIONS for --capacity (the server's default when unset)")
+    parser.add_argument("--out", default="bench-results/latest.json", help="JSON file to write")
+    return parser.parse_args()
+
+
+async def run(args: argparse.Namespace, workdir: Path) -> dict:
+    transports = ["polling", "websocket"] if args.transport == "polling" else ["websocket"]
+    load = scenarios.Load(transports=transports, workers=args.workers, draft_interval=args.draft_interval)
+    env = {"TRAINER_DATABASE_URL": args.database_url} if args.database_url else {}
+    results: dict = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                     "params": {k: v for k, v in vars(args).items() if k != "out"}}
+    page_dir = workdir / "page"
+    page_dir.mkdir()
+    server = ServerProcess(page_dir, env=env).start()
+    try:
+        results["page_weight"] = page_weight(server.url)
+    finally:
+        server.stop()
+    print(f"… one room of {args.phones} phones", flush=True)
+    room = await scenarios.play_rooms(workdir / "room", 1, args.phones, load, env, profile=args.profile)
+    results["one_room"] = room
+    if not args.no_floor:
+        sizes = room["snapshot_bytes_median"]
+        payload = int(statistics.median(sizes.values())) if sizes else 1000
+        print(f"… the floor: {args.phones} clients, {payload}-byte broadcasts", flush=True)
+        results["floor"] = await scenarios.floor(workdir / "floor", args.phones, payload, load)
+    if args.rooms:
+        print(f"… {args.rooms} rooms of {args.room_size} phones", flush=True)
+        results["rooms"] = await scenarios.play_rooms(workdir / "rooms", args.rooms, args.room_size, load, env)
+    return results
+
+
+def verdict(value, target, *, below: bool = True) -> str:
+    if value is None:
+        return f"{target} (not measured)"
+    ok = value <= target if below else value >= target
+    return f"{'✓' if ok else '✗'} ≤ {target}"
+
+
+def report(results: dict) -> str:
+    room, floor, rooms = results["one_room"], results.get("floor"), results.get("rooms")
+    weight = results["page_weight"]
+    fan_p95 = room["fanout_ms"]["p95"]
+    floor_p95 = floor["fanout_ms"]["p95"] if floor else None
+    ratio = round(fan_p95 / floor_p95, 2) if fan_p95 and floor_p95 else None
+    results["floor_ratio"] = ratio
+    n = room["phones"]
+    rows = [
+        (f"{n} phones: joined (failed)", f"{room['connected']:,} ({room['failed_to_join']})", f"all {n:,}"),
+        ("all joined after", fmt(room["all_joined_s"], " s"), verdict(room["all_joined_s"], TARGETS["all_joined_s"])),
+        ("join request p50 / p95 / p99", latency_cells(room["join_http_ms"]), ""),
+        ("phase fan-out p50 / p95 / p99", latency_cells(room["fanout_ms"]),
+         verdict(fan_p95, TARGETS["fanout_p95_ms"]) + " ms (p95)"),
+    ]
+    for phase, stats in room["fanout_by_phase_ms"].items():
+        size = room["snapshot_bytes_median"].get(phase)
+        rows.append((f"  → {phase} ({size:,} B each)", latency_cells(stats), ""))
+    if floor:
+        rows += [
+            (f"floor fan-out ({floor['payload_bytes']:,} B to all)", latency_cells(floor["fanout_ms"]), ""),
+            ("fan-out p95 ÷ floor p95", fmt(ratio, "×"), verdict(ratio, TARGETS["floor_ratio"])),
+        ]
+    acks = room["acks_ms"]
+    rows += [
+        ("submit ack p50 / p95 / p99", latency_cells(acks["submit"]),
+         verdict(acks["submit"]["p95"], TARGETS["submit_p95_ms"]) + " ms (p95)"),
+        ("draft ack (autosave) p50 / p95 / p99", latency_cells(acks["draft"]), ""),
+        ("vote ack p50 / p95 / p99", latency_cells(acks["vote"]), ""),
+        ("server CPU (whole run / session)", f"{room['server_cpu_s']} s / {room['server_cpu_s_session']} s "
+         f"over {room['session_wall_s']} s", ""),
+        ("server RSS idle / connected / peak", f"{room['rss_idle_mb']} / {room['rss_connected_mb']} / "
+         f"{room['rss_peak_mb']} MB", ""),
+        ("server memory per phone (connected / peak)",
+         f"{room['rss_per_phone_kb']} / {room['peak_rss_per_phone_kb']} KB",
+         verdict(room["peak_rss_per_phone_kb"], TARGETS["rss_per_phone_kb"]) + " KB"),
+        ("errors seen by phones", str(room["error_count"]), "0"),
+    ]
+    if floor:
+        rows.append(("floor memory per phone", fmt(floor["rss_per_phone_kb"], " KB"), ""))
+    if rooms:
+        rows += [
+            (f"{results['params']['rooms']} rooms × {results['params']['room_size']}: joined (failed)",
+             f"{rooms['connected']:,} ({rooms['failed_to_join']}) in {fmt(rooms['all_joined_s'], ' s')}", ""),
+            ("  fan-out p50 / p95 / p99", latency_cells(rooms["fanout_ms"]), ""),
+            ("  submit ack p50 / p95 / p99", latency_cells(rooms["acks_ms"]["submit"]), ""),
+            ("  vote ack p50 / p95 / p99", latency_cells(rooms["acks_ms"]["vote"]), ""),
+            ("  server CPU / peak RSS", f"{rooms['server_cpu_s']} s / {rooms['rss_peak_mb']} MB", ""),
+            ("  errors seen by phones", str(rooms["error_count"]), "0"),
+        ]
+    gzip_kb = round(weight["wire"] / 1024, 1)
+    rows.append(("phone page: raw / served (gzip)", f"{weight['raw'] / 1024:.1f} KB / {gzip_kb} KB "
+                 f"in {len(weight['files'])} files", verdict(gzip_kb, TARGETS["page_gzip_kb"]) + " KB"))
+    m = results["machine"]
+    head = (f"Too Sandy bench, {results['started']}: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, "
+            f"Python {m['python']}; load average at start {m['load_average_at_start']}; "
+            f"transport {results['params']['transport']}")
+    return head + "\n\n" + table(rows)
+
+
+def main() -> None:
+    args = options()
+    raise_file_limit()
+    if args.capacity:
+        transports = ["polling", "websocket"] if args.transport == "polling" else ["websocket"]
+        load = scenarios.Load(transports=transports, workers=args.workers)
+        workdir = Path(args.out).parent.resolve() / "last-capacity"
+        shutil.rmtree(workdir, ignore_errors=True)
+        found = asyncio.run(scenarios.capacity(workdir, args.capacity, args.max_connections, load))
+        print(json.dumps(found, indent=2))
+        return
+    out = Path(args.out)
+    # Logs, phone records and the profile of the last run stay here to read.
+    workdir = out.parent.resolve() / "last-run"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    results = asyncio.run(run(args, workdir))
+    text = report(results)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    out.with_suffix(".md").write_text(text + "\n")
+    print(text)
+    if "profile" in results["one_room"]:
+        print("\nServer profile (one room, py-spy, % of samples on CPU):")
+        for name, pct in results["one_room"]["profile"]["self"]:
+            print(f"  {pct:5.1f}%  {name}")
+    print(f"\nJSON: {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Phase changes reach phones in slices, and a newer change stops an older one."""
+
+from __future__ import annotations
+
+from socket_helpers import events, start_round
+
+from trainer import announce
+from trainer.extensions import socketio
+
+
+def test_phones_get_the_phase_change_in_slices_before_the_projector(app, seed, sockets, monkeypatch):
+    seeded = seed(players=5)
+    host = sockets.host(seeded)
+    phones = [sockets.phone(token) for token in seeded.tokens]
+    for sock in (host, *phones):
+        events(sock, "/host" if sock is host else "/play")
+    yields = []
+    monkeypatch.setattr(announce, "EMIT_SLICE", 2)
+    monkeypatch.setattr(socketio, "sleep", lambda seconds=0: yields.append(seconds))
+    start_round(host)
+    assert len(yields) == 2  # 5 phones in slices of 2: a yield before the 2nd and 3rd
+    for phone in phones:
+        assert [e["args"][0]["phase"] for e in events(phone, "/play", "snapshot")] == ["writing"]
+    assert [e["args"][0]["phase"] for e in events(host, "/host", "snapshot")] == ["writing"]
+
+
+def test_a_newer_phase_change_stops_the_rest_of_an_older_one(app, seed, sockets, monkeypatch):
+    seeded = seed(players=4)
+    host = sockets.host(seeded)
+    phones = [sockets.phone(token) for token in seeded.tokens]
+    for phone in phones:
+        events(phone, "/play")
+    monkeypatch.setattr(announce, "EMIT_SLICE", 1)
+
+    def newer_change_meanwhile(seconds=0):
+        announce._latest[seeded.game.id] += 1  # as if another phase change began
+
+    monkeypatch.setattr(socketio, "sleep", newer_change_meanwhile)
+    start_round(host)
+    got = [len(events(phone, "/play", "snapshot")) for phone in phones]
+    assert sorted(got) == [0, 0, 0, 1], "only the first slice went out"

@@ -1,0 +1,40 @@
+"""Under eventlet a slow PostgreSQL query must not freeze the other phones."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from live import ROOT
+from services import POSTGRES_ENV, fresh_database, require
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def pg_url():
+    (server,) = require(POSTGRES_ENV)
+    with fresh_database(server, "too_sandy_green") as url:
+        yield url
+
+
+def probe(url: str, wait: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "pg_probe.py"), url, wait],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_slow_query_does_not_stall_the_hub_with_the_green_wait(pg_url):
+    green = probe(pg_url, "green")
+    assert green["ticks"] == 30
+    assert green["max_gap"] < 0.4, f"the hub stalled {green['max_gap']:.2f} s during pg_sleep(1)"
+
+
+def test_the_probe_sees_the_c_wait_block_the_hub(pg_url):
+    """The control: psycopg's default wait does freeze everything for the query."""
+    assert probe(pg_url, "c")["max_gap"] > 0.8
