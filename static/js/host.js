@@ -86,16 +86,27 @@ function drawPlayers() {
   );
 }
 
+// Removing takes two clicks (no blocking dialog on a projector). The first
+// click's confirmation lives here, not in the button, so a redraw between
+// the clicks (someone joins, a phone drops) doesn't cancel it.
+const CONFIRM_MS = 4000;
+let armedRemoval = { id: null, until: 0 };
+
 function removeButton(player) {
-  const button = el("button", { type: "button", class: "chip-remove", text: t("remove"), "aria-label": t("confirm_remove", { name: player.name }) });
-  let armed = false;
+  const armed = armedRemoval.id === player.id && Date.now() < armedRemoval.until;
+  const button = el("button", {
+    type: "button", class: "chip-remove",
+    text: armed ? t("confirm_remove", { name: player.name }) : t("remove"),
+    "aria-label": t("confirm_remove", { name: player.name }),
+  });
   button.addEventListener("click", async () => {
-    if (!armed) {
-      armed = true;
+    if (!(armedRemoval.id === player.id && Date.now() < armedRemoval.until)) {
+      armedRemoval = { id: player.id, until: Date.now() + CONFIRM_MS };
       button.textContent = t("confirm_remove", { name: player.name });
-      setTimeout(() => { armed = false; button.textContent = t("remove"); }, 4000);
+      setTimeout(() => { if (state) drawPlayers(); }, CONFIRM_MS + 50);
       return;
     }
+    armedRemoval = { id: null, until: 0 };
     const answer = await request(socket, "remove_player", { player_id: player.id });
     if (!answer.ok) notice(answer.error);
   });
