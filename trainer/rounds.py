@@ -220,6 +220,7 @@ class _Voting(NamedTuple):
     replies: dict[int, int]  # votable reply → author
     ballots: dict[int, game.Ballot]
     full: bool  # every ballot offers the full number of votes
+    removed: int  # players removed from the session so far
 
 
 def _voting(session: GameSession) -> _Voting:
@@ -239,7 +240,8 @@ def _voting(session: GameSession) -> _Voting:
         replies = votable_replies(session, session.round_no)
         voters = active_player_ids(session, session.round_no)
         ballots = game.ballots(replies, voters, _rng(session, session.round_no, "ballot"))
-        found = _Voting(replies, ballots, all(b.votes_allowed == game.rules.MAX_VOTES for b in ballots.values()))
+        full = all(b.votes_allowed == game.rules.MAX_VOTES for b in ballots.values())
+        found = _Voting(replies, ballots, full, removed)
         _VOTING_CACHE[key] = found
         while len(_VOTING_CACHE) > _VOTING_CACHE_SIZE:
             _VOTING_CACHE.popitem(last=False)
@@ -261,7 +263,7 @@ def votes_of(player: Player, session: GameSession, round_no: int) -> list[int]:
 def cast_vote(player: Player, session: GameSession, reply_id: int) -> None:
     if session.phase != game.Phase.VOTING:
         raise game.RuleError("wrong_phase", phase=session.phase)
-    replies, ballots, _ = _voting(session)
+    replies, ballots = _voting(session)[:2]
     if reply_id not in replies:
         raise game.RuleError("unknown_reply")
     ballot = ballots.get(player.id, game.Ballot(()))
@@ -299,7 +301,7 @@ def voting_progress(session: GameSession) -> tuple[int, int]:
     if session.phase == game.Phase.VOTING and (voting := _voting(session)).full:
         # Then the database can count who is done: each vote asks, and a
         # big room must not fetch and tally every vote cast each time.
-        return _full_voters(session), len(voting.ballots)
+        return _full_voters(session, check_players=voting.removed > 0), len(voting.ballots)
     ballots = round_ballots(session, session.round_no)
     cast = Counter(
         db.session.scalars(
@@ -312,21 +314,18 @@ def voting_progress(session: GameSession) -> tuple[int, int]:
     return done, len(ballots)
 
 
-def _full_voters(session: GameSession) -> int:
-    """Active voters of this round who cast the full number of votes."""
-    done = (
-        select(Vote.voter_id)
-        .join(Player, Player.id == Vote.voter_id)
-        .where(
-            Vote.session_id == session.id,
-            Vote.round_no == session.round_no,
-            ~Player.removed,
-            Player.first_round <= session.round_no,
+def _full_voters(session: GameSession, check_players: bool = True) -> int:
+    """Active voters of this round who cast the full number of votes.
+
+    Only voters on a ballot (in the round, not removed) can vote, so while
+    nobody was removed the count needs the vote index alone, not players.
+    """
+    done = select(Vote.voter_id).where(Vote.session_id == session.id, Vote.round_no == session.round_no)
+    if check_players:
+        done = done.join(Player, Player.id == Vote.voter_id).where(
+            ~Player.removed, Player.first_round <= session.round_no
         )
-        .group_by(Vote.voter_id)
-        .having(func.count(Vote.id) >= game.rules.MAX_VOTES)
-        .subquery()
-    )
+    done = done.group_by(Vote.voter_id).having(func.count() >= game.rules.MAX_VOTES).subquery()
     return db.session.scalar(select(func.count()).select_from(done)) or 0
 
 
