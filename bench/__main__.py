@@ -146,6 +146,7 @@ def report(results: dict) -> str:
         ("vote ack p50 / p95 / p99", latency_cells(acks["vote"]), ""),
         ("server CPU (whole run / session)", f"{room['server_cpu_s']} s / {room['server_cpu_s_session']} s "
          f"over {room['session_wall_s']} s", ""),
+        ("simulated phones' CPU (same machine)", f"{room['phones_cpu_s']} s", ""),
         ("server RSS idle / connected / peak", f"{room['rss_idle_mb']} / {room['rss_connected_mb']} / "
          f"{room['rss_peak_mb']} MB", ""),
         ("server memory per phone (connected / peak)",

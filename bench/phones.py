@@ -44,6 +44,7 @@ class Record:
     acks: dict[str, list[float]] = field(default_factory=lambda: {"draft": [], "submit": [], "vote": []})
     errors: list[str] = field(default_factory=list)
     failed: int = 0
+    cpu_s: float = 0.0  # this phone process's own CPU time: it shares the cores with the server
 
 
 class Phone:
@@ -194,6 +195,7 @@ async def run(cfg: dict[str, Any]) -> Record:
     except TimeoutError:
         record.errors.append(f"time limit: {sum(not p.finished.is_set() for p in live)} phones unfinished")
     await asyncio.gather(*(p.close() for p in live), return_exceptions=True)
+    record.cpu_s = round(time.process_time(), 1)
     return record
 
 

@@ -68,7 +68,7 @@ class Workers:
         for proc in self.procs:
             await asyncio.wait_for(proc.wait(), timeout)
         merged: dict[str, Any] = {"join_http_ms": [], "joined_at_ms": [], "fanout": [], "errors": [], "failed": 0,
-                                  "acks": {"draft": [], "submit": [], "vote": []}}
+                                  "acks": {"draft": [], "submit": [], "vote": []}, "cpu_s": 0.0}
         for out in self.outs:
             part = json.loads(out.read_text())
             for key in ("join_http_ms", "joined_at_ms", "fanout", "errors"):
@@ -76,6 +76,7 @@ class Workers:
             for kind, values in part["acks"].items():
                 merged["acks"][kind] += values
             merged["failed"] += part["failed"]
+            merged["cpu_s"] = round(merged["cpu_s"] + part.get("cpu_s", 0.0), 1)
         return merged
 
     def kill(self) -> None:
@@ -189,6 +190,7 @@ def _room_figures(record, monitor: Monitor, phones: int, connected: int, failed:
         "server_cpu_s": round(monitor.cpu_between("start", "done"), 1),
         "server_cpu_s_session": round(monitor.cpu_between("idle", "done"), 1),
         "session_wall_s": round(marks["done"]["t"] - marks["idle"]["t"], 1),
+        "phones_cpu_s": record["cpu_s"],
         "rss_idle_mb": round(marks["idle"]["rss"] / 2**20, 1),
         "rss_connected_mb": round(marks["connected"]["rss"] / 2**20, 1),
         "rss_peak_mb": round(monitor.peak_rss / 2**20, 1),

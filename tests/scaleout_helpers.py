@@ -163,6 +163,9 @@ class Client:
 
     def call(self, event: str, data: dict | None = None) -> dict:
         assert self.sio is not None
+        # A client that lost its worker may still be reconnecting; and the server
+        # sends the connect snapshot before the namespace's connect answer.
+        wait_for(lambda: self.namespace in self.sio.namespaces, f"{self.namespace} to (re)connect")
         answer = self.sio.call(event, data or {}, namespace=self.namespace, timeout=TIMEOUT)
         assert answer["ok"], f"{event}: {answer}"
         return answer
