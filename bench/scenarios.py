@@ -202,8 +202,12 @@ def _room_figures(record, monitor: Monitor, phones: int, connected: int, failed:
     }
 
 
-async def floor(workdir: Path, phones: int, payload_bytes: int, load: Load, broadcasts: int = 5) -> dict[str, Any]:
-    """The same N clients on a bare python-socketio server, one payload to all."""
+async def floor(workdir: Path, phones: int, sizes: list[int], load: Load, broadcasts: int = 3) -> dict[str, Any]:
+    """The same N clients on a bare python-socketio server, one payload to all.
+
+    One round of broadcasts per payload size: each phase's snapshot size, so
+    every phase of ours has a floor of the same size to be compared with.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     server = ServerProcess(workdir, floor=True).start()
     workers = Workers(workdir, "floor")
@@ -219,20 +223,27 @@ async def floor(workdir: Path, phones: int, payload_bytes: int, load: Load, broa
             connected, failed = await workers.ready(timeout=180)
             monitor.mark("connected")
             async with aiohttp.ClientSession() as http:
-                for _ in range(broadcasts):
-                    await asyncio.sleep(1.5)
-                    async with http.get(f"{server.url}/broadcast?bytes={payload_bytes}") as answer:
-                        await answer.read()
+                for size in sizes:
+                    for _ in range(broadcasts):
+                        await asyncio.sleep(1.5)
+                        async with http.get(f"{server.url}/broadcast?bytes={size}") as answer:
+                            await answer.read()
                 await asyncio.sleep(3)
                 async with http.get(f"{server.url}/done") as answer:
                     await answer.read()
             record = await workers.results(timeout=60)
             monitor.mark("done")
         latencies = [lat for _, lat, _ in record["fanout"]]
+        by_size: dict[int, list[float]] = {}
+        for _, lat, size in record["fanout"]:
+            # The received JSON is within a few bytes of the size asked for.
+            nearest = min(sizes, key=lambda wanted: abs(wanted - size))
+            by_size.setdefault(nearest, []).append(lat)
         return {
             "phones": phones, "connected": connected, "failed_to_join": failed,
-            "payload_bytes": payload_bytes, "broadcasts": broadcasts,
+            "payload_bytes": sizes, "broadcasts_per_size": broadcasts,
             "fanout_ms": summary(latencies),
+            "fanout_by_size_ms": {str(size): summary(values) for size, values in sorted(by_size.items())},
             "rss_per_phone_kb": round(
                 (monitor.marks["connected"]["rss"] - monitor.marks["idle"]["rss"]) / 1024 / max(connected, 1), 1),
             "server_cpu_s": round(monitor.cpu_between("start", "done"), 1),
