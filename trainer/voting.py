@@ -184,12 +184,30 @@ def voting_progress(session: GameSession) -> tuple[int, int]:
 
 
 def everyone_voted(session: GameSession) -> bool:
-    """Every connected voter has used all their votes (away ones aren't waited for)."""
-    ballots = round_ballots(session, session.round_no)
+    """Every connected voter has used all their votes (away ones aren't waited for).
+
+    Asked after every vote, so it starts with two cheap counts: until the
+    round holds as many votes as the connected voters could cast, nobody
+    needs to be looked at one by one.
+    """
+    voting = _voting(session)
+    cast_total = db.session.scalar(
+        _visible_votes().where(Vote.session_id == session.id, Vote.round_no == session.round_no)
+        .with_only_columns(func.count(Vote.id))
+    ) or 0
+    if cast_total == 0:
+        return False
+    if voting.full:
+        connected_voters = db.session.scalar(
+            select(func.count(func.distinct(Presence.player_id)))
+            .join(Player, Player.id == Presence.player_id)
+            .where(Presence.session_id == session.id, ~Player.removed, Player.first_round <= session.round_no)
+        ) or 0
+        if cast_total < game.rules.MAX_VOTES * connected_voters:
+            return False
+    here = presence.present_ids(session.id) & set(voting.ballots)
     cast = _cast_counts(session, only_connected=True)
-    here = presence.present_ids(session.id)
-    waiting = any(v in here and cast.get(v, 0) < b.votes_allowed for v, b in ballots.items())
-    return not waiting and any(cast.values())
+    return all(cast.get(v, 0) >= voting.ballots[v].votes_allowed for v in here)
 
 
 def hide_reply(session: GameSession, reply_id: int, hidden: bool) -> None:
