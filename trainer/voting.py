@@ -41,6 +41,7 @@ class _Voting(NamedTuple):
     replies: dict[int, int]  # votable reply → author
     ballots: dict[int, game.Ballot]
     full: bool  # every ballot offers the full number of votes
+    untouched: bool  # nobody removed and nothing hidden: every vote counts as cast
 
 
 # (session, round, clock version, players removed, replies hidden) → _Voting
@@ -73,7 +74,8 @@ def _voting(session: GameSession) -> _Voting:
         replies = votable_replies(session, session.round_no)
         voters = active_player_ids(session, session.round_no)
         ballots = game.ballots(replies, voters, seeded_rng(session, session.round_no, "ballot"))
-        found = _Voting(replies, ballots, all(b.votes_allowed == game.rules.MAX_VOTES for b in ballots.values()))
+        full = all(b.votes_allowed == game.rules.MAX_VOTES for b in ballots.values())
+        found = _Voting(replies, ballots, full, removed == 0 and hidden == 0)
         _CACHE[key] = found
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
@@ -110,7 +112,8 @@ def cast_vote(player: Player, session: GameSession, reply_id: int, request_id: s
         return
     if session.phase != game.Phase.VOTING:
         raise game.RuleError("wrong_phase", phase=session.phase)
-    replies, ballots, _ = _voting(session)
+    voting = _voting(session)
+    replies, ballots = voting.replies, voting.ballots
     if reply_id not in replies:
         raise game.RuleError("unknown_reply")
     ballot = ballots.get(player.id, game.Ballot(()))
@@ -146,8 +149,14 @@ def retract_vote(player: Player, session: GameSession, reply_id: int) -> None:
     db.session.commit()
 
 
-def _visible_votes():
-    """This round's votes on replies still shown (a hidden reply's votes are given back)."""
+def _visible_votes(voting: _Voting | None = None):
+    """This round's votes on replies still shown (a hidden reply's votes are given back).
+
+    With nothing hidden and nobody removed every vote counts, and the vote
+    index alone answers: that is the common case, asked on every vote.
+    """
+    if voting is not None and voting.untouched:
+        return select(Vote.voter_id)
     return select(Vote.voter_id).join(Reply, Reply.id == Vote.reply_id).where(~Reply.hidden)
 
 
@@ -165,13 +174,13 @@ def voting_progress(session: GameSession) -> tuple[int, int]:
     if voting is not None and voting.full:
         # Every ballot allows the same number: the database counts who is
         # done, so a big room doesn't tally every vote on every vote.
-        done = (
-            _visible_votes()
-            .join(Player, Player.id == Vote.voter_id)
-            .where(
-                Vote.session_id == session.id, Vote.round_no == session.round_no,
-                ~Player.removed, Player.first_round <= session.round_no,
+        done = _visible_votes(voting).where(Vote.session_id == session.id, Vote.round_no == session.round_no)
+        if not voting.untouched:
+            done = done.join(Player, Player.id == Vote.voter_id).where(
+                ~Player.removed, Player.first_round <= session.round_no
             )
+        done = (
+            done
             .group_by(Vote.voter_id)
             .having(func.count(Vote.id) >= game.rules.MAX_VOTES)
             .subquery()
@@ -192,7 +201,7 @@ def everyone_voted(session: GameSession) -> bool:
     """
     voting = _voting(session)
     cast_total = db.session.scalar(
-        _visible_votes().where(Vote.session_id == session.id, Vote.round_no == session.round_no)
+        _visible_votes(voting).where(Vote.session_id == session.id, Vote.round_no == session.round_no)
         .with_only_columns(func.count(Vote.id))
     ) or 0
     if cast_total == 0:
