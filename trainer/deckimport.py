@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 
 from . import deckstore
 from .clock import utcnow
-from .deckio import ParsedFile, Row, read_file
+from .deckio import ParsedFile, Row, SplitRows, read_file
 from .deckrules import with_duplicates_marked
 from .extensions import db
 from .models import Deck, DeckUpload, User
@@ -27,19 +27,11 @@ UPLOAD_LIFETIME = timedelta(hours=24)
 
 
 @dataclass
-class ImportPlan:
+class ImportPlan(SplitRows):
     parsed: ParsedFile
     deck: Deck | None  # the deck the cards go into; None: a new deck
     deck_name: str
     rows: list[Row]  # every row, duplicates of the deck's cards marked bad
-
-    @property
-    def good(self) -> list[Row]:
-        return [row for row in self.rows if row.card is not None]
-
-    @property
-    def bad(self) -> list[Row]:
-        return [row for row in self.rows if row.card is None]
 
 
 class ImportRefused(StudioError):

@@ -71,12 +71,10 @@ class Row:
     problems: tuple[Problem, ...] = ()
 
 
-@dataclass
-class ParsedFile:
-    kind: str  # "csv" or "json"
+class SplitRows:
+    """Rows that parsed into a card (good) and rows with problems (bad)."""
+
     rows: list[Row]
-    meta: DeckMeta | None = None
-    ignored_columns: list[str] = field(default_factory=list)
 
     @property
     def good(self) -> list[Row]:
@@ -85,6 +83,14 @@ class ParsedFile:
     @property
     def bad(self) -> list[Row]:
         return [row for row in self.rows if row.card is None]
+
+
+@dataclass
+class ParsedFile(SplitRows):
+    kind: str  # "csv" or "json"
+    rows: list[Row]
+    meta: DeckMeta | None = None
+    ignored_columns: list[str] = field(default_factory=list)
 
 
 # --- reading ---------------------------------------------------------------
