@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 import pytest
 from flask import g
 
-from trainer import accounts, clock, create_app
+from trainer import clock, create_app
+from trainer.accounts import users as accounts
 from trainer.extensions import db, socketio
+from trainer.live.sessions import SessionSettings, create_session, join
 from trainer.models import Deck, User
-from trainer.sessions import SessionSettings, create_session, join
 
 T0 = datetime(2026, 11, 23, 9, 0, 0)
 

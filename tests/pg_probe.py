@@ -14,7 +14,7 @@ import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
-from trainer.db_green import use_green_wait  # noqa: E402
+from trainer.database.green import use_green_wait  # noqa: E402
 
 if sys.argv[2] == "green":
     use_green_wait()

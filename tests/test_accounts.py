@@ -8,10 +8,11 @@ from conftest import PASSWORD, make_user, sign_in
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from trainer import accounts, create_app
+from trainer import create_app
+from trainer.accounts import users as accounts
+from trainer.accounts.messages import AccountError
 from trainer.extensions import db
 from trainer.models import GameSession, LoginAttempt, User
-from trainer.studio_messages import StudioError
 
 
 def login(client, username, password=PASSWORD, next_url="", address="10.0.0.7"):
@@ -30,7 +31,7 @@ def login(client, username, password=PASSWORD, next_url="", address="10.0.0.7"):
 def test_accounts_refuse_bad_input(app, name, password, role, code):
     make_user("trainer")
     before = db.session.scalar(select(func.count(User.id)))
-    with pytest.raises(StudioError) as refused:
+    with pytest.raises(AccountError) as refused:
         accounts.create_user(name, password, role)
     assert refused.value.code == code and refused.value.message
     assert db.session.scalar(select(func.count(User.id))) == before
@@ -134,14 +135,14 @@ def test_repeated_failures_slow_down_then_lock_out(app, client, fake_clock):
 def test_failures_are_counted_in_the_database_for_every_worker(app, tmp_path, fake_clock):
     make_user("maria")
     for _ in range(3):
-        with pytest.raises(StudioError):
+        with pytest.raises(AccountError):
             accounts.authenticate("maria", "guess", "10.0.0.9")
     db.session.remove()
     # A second worker: another app on the same database.
     other = create_app({**{k: app.config[k] for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")},
                         "TESTING": True, "ASYNC_MODE": "threading", "SCHEMA": "create_all"})
     with other.app_context():
-        with pytest.raises(StudioError) as refused:
+        with pytest.raises(AccountError) as refused:
             accounts.authenticate("maria", PASSWORD, "10.0.0.9")
         assert refused.value.code == "slow_down"
         db.engine.dispose()
@@ -185,7 +186,7 @@ def test_only_the_newest_setup_link_works_and_only_its_hash_is_kept(app, client)
 def test_the_last_admin_cannot_be_deleted_or_demoted(app):
     boss = make_user("boss", "admin")
     for change in (lambda: accounts.delete_user(boss), lambda: accounts.set_role(boss, "trainer")):
-        with pytest.raises(StudioError) as refused:
+        with pytest.raises(AccountError) as refused:
             change()
         assert refused.value.code == "last_admin"
     make_user("deputy", "admin")

@@ -8,7 +8,7 @@ import pytest
 from conftest import make_user, sign_in
 from socket_helpers import ack
 
-from trainer import deckimport
+from trainer.decks import imports as deckimport
 from trainer.extensions import db, socketio
 from trainer.models import Card, Deck
 

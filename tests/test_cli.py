@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from trainer import accounts
+from trainer.accounts import users as accounts
 from trainer.extensions import db
 from trainer.models import Card, Deck, User
 

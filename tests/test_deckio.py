@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trainer import paths
-from trainer.deckio import (
+from trainer.decks.files import (
     MAX_FILE_BYTES,
     CardData,
     DeckFileRefused,
@@ -20,7 +20,7 @@ from trainer.deckio import (
     parse_lines,
     read_file,
 )
-from trainer.deckrules import THEMES, clean_complaint, clean_note, complaint_key
+from trainer.decks.rules import THEMES, clean_complaint, clean_note, complaint_key
 
 HEADER = "complaint,coach_note,theme,difficulty,enabled\n"
 

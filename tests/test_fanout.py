@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from socket_helpers import events, start_round
 
-from trainer import announce
 from trainer.extensions import socketio
+from trainer.live import announce
 
 
 def test_phones_get_the_phase_change_in_slices_before_the_projector(app, seed, sockets, monkeypatch):

@@ -13,8 +13,8 @@ from socket_helpers import ack
 from sqlalchemy import func, select
 
 from trainer.extensions import db
+from trainer.live.snapshots import Scoreboard
 from trainer.models import GameSession, Player, Reply, Vote
-from trainer.snapshots import Scoreboard
 
 PLAY_EVENTS = ["sync", "draft", "submit", "vote", "unvote"]
 HOST_EVENTS = ["sync", "next", "end_phase", "extend", "pause", "resume", "remove_player", "hide_reply", "lock"]

@@ -9,10 +9,10 @@ from conftest import make_user, sign_in
 from sqlalchemy import func, select
 
 from trainer import paths
-from trainer.decks import load_shipped_decks, read_deck_file
+from trainer.decks.shipped import load_shipped_decks, read_deck_file
 from trainer.extensions import db
 from trainer.models import Card, Deck, GameSession, Player
-from trainer.network import base_url, lan_address
+from trainer.serve import base_url, lan_address
 
 
 def create(client, **form):
@@ -185,7 +185,7 @@ def test_cli_loads_decks(runner):
 def test_lan_address_prefers_a_real_private_interface(monkeypatch):
     import ifaddr
 
-    from trainer import network
+    from trainer import serve as network
 
     def adapter(name, *ips):
         return ifaddr.Adapter(name, name, [ifaddr.IP(ip, 24, name) for ip in ips])

@@ -8,7 +8,7 @@ import time
 import pytest
 from live import TRAINER, SimPhone, http_host
 
-from trainer.tokens import CODE_ALPHABET, CODE_LENGTH, new_room_code
+from trainer.live.tokens import CODE_ALPHABET, CODE_LENGTH, new_room_code
 
 pytestmark = pytest.mark.live
 

@@ -14,8 +14,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, insert, inspect, select, text
 
 from trainer import create_app, paths
+from trainer.database.schema import BASELINE, current_revision
 from trainer.extensions import db
-from trainer.schema import BASELINE, current_revision
 
 HEAD = "0003"
 NOW = datetime(2026, 1, 5, 10, 0, 0)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from socket_helpers import ack, events, last, start_round, submit_all
 from sqlalchemy import func, select
 
-from trainer import presence
 from trainer.extensions import db
+from trainer.live import presence
 from trainer.models import Presence, Reply, Vote
 
 

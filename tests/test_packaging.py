@@ -23,7 +23,7 @@ def test_wheel_carries_static_templates_and_decks(tmp_path):
         "trainer/static/vendor/socket.io/socket.io.esm.min.js",
         "trainer/static/vendor/socket.io/LICENSE",
         "trainer/templates/host.html",
-        "trainer/decks/starter-en.json",
+        "trainer/decks/shipped/starter-en.json",
         "trainer/templates/admin/deck.html",
         "trainer/static/js/admin.js",
         "trainer/migrations/env.py",
@@ -44,7 +44,7 @@ def test_wheel_carries_static_templates_and_decks(tmp_path):
         page = app.test_client().get("/join")
         assert page.status_code == 200 and b"Room code" in page.data
         # The schema came from the wheel's own migrations.
-        from trainer.schema import current_revision
+        from trainer.database.schema import current_revision
         with app.app_context():
             assert current_revision() is not None
         print("served")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trainer.profanity import LANGUAGES, is_rude, word_list
+from trainer.live.profanity import LANGUAGES, is_rude, word_list
 
 
 @pytest.mark.parametrize("text", [

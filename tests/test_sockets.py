@@ -7,8 +7,8 @@ from datetime import UTC
 from socket_helpers import ack, events, last, start_round, submit_all
 from sqlalchemy import func, select
 
-from trainer import sweeper
 from trainer.extensions import db
+from trainer.live import sweeper
 from trainer.models import Reply, Vote
 
 

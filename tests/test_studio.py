@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from trainer import deckstore
+from trainer.decks import store as deckstore
 from trainer.extensions import db
 from trainer.models import Card, Deck, GameSession, User
 

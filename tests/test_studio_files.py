@@ -13,8 +13,8 @@ from test_studio import add, count, text
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from trainer import deckstore
-from trainer.deckio import read_file
+from trainer.decks import store as deckstore
+from trainer.decks.files import read_file
 from trainer.extensions import db
 from trainer.models import Card, Deck, DeckUpload
 

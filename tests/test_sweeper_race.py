@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from socket_helpers import ack, events, start_round
 
-from trainer import rounds
 from trainer.extensions import db
+from trainer.live import rounds
 from trainer.models import GameSession
 
 

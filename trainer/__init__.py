@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from . import paths
 from .config import CONTENT_SECURITY_POLICY, DEFAULTS
+from .database import pragmas  # noqa: F401  (SQLite settings on every connection)
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
 
 
@@ -64,7 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.after_request(_security_headers)
     from flask_babel import get_locale
 
-    from .client_strings import client_strings
+    from .views.client_strings import client_strings
 
     app.context_processor(lambda: {"client_strings": client_strings, "get_locale": get_locale,
                                    # A CLDR pattern: month names follow the language.
@@ -76,7 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         _prepare_schema(app)
         if app.config["LOAD_SHIPPED_DECKS"]:
-            from .decks import load_shipped_decks
+            from .decks.shipped import load_shipped_decks
 
             load_shipped_decks(paths.DECKS)
     return app
@@ -93,7 +92,7 @@ def _prepare_schema(app: Flask) -> None:
     """Migrations own the schema; tests may ask for create_all, for speed."""
     mode = app.config["SCHEMA"]
     if mode == "upgrade":
-        from .schema import upgrade_database
+        from .database.schema import upgrade_database
 
         upgrade_database()
     elif mode == "create_all":
@@ -114,7 +113,7 @@ def _cookie_security(app: Flask) -> None:
 def _login(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
-    from . import access  # noqa: F401  (registers the user loader)
+    from .accounts import access  # noqa: F401  (registers the user loader)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -146,21 +145,3 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets phones read while one writes; foreign keys are off by default."""
-    import sqlite3
-
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # With WAL, NORMAL syncs at checkpoints rather than on every commit:
-        # still never corrupt, and a process crash loses nothing; only a power
-        # cut may take the last moments back. Each fsync blocks the whole
-        # eventlet hub, and a big room commits hundreds of times a second.
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()

@@ -12,12 +12,17 @@ import click
 from flask import Flask
 from flask_babel import gettext as _
 
-from . import accounts, deckimport, deckstore, paths
-from .backup import BackupError, backup_sqlite
-from .deckio import DeckFileRefused, export_csv, export_json
-from .decks import load_shipped_decks
+from . import paths
+from .accounts import users as accounts
+from .accounts.messages import AccountError
+from .database.backup import BackupError, backup_sqlite
+from .decks import imports as deckimport
+from .decks import store as deckstore
+from .decks.files import DeckFileRefused, export_csv, export_json
+from .decks.messages import problem_text, studio_message
+from .decks.shipped import load_shipped_decks
 from .extensions import db
-from .studio_messages import StudioError, problem_text, studio_message
+from .refusals import Refusal
 
 
 def _password() -> str:
@@ -30,7 +35,7 @@ def _password() -> str:
 def _user(name: str):
     user = accounts.find_user(name)
     if user is None:
-        raise click.ClickException(studio_message("unknown_user", {"name": name}))
+        raise click.ClickException(AccountError("unknown_user", name=name).message)
     return user
 
 
@@ -67,7 +72,7 @@ def create_user_command(name: str, role: str) -> None:
     """Create an account; the password is read from stdin."""
     try:
         user = accounts.create_user(name, _password(), role)
-    except StudioError as refused:
+    except Refusal as refused:
         raise click.ClickException(refused.message) from None
     click.echo(_("Created %(role)s account “%(name)s”.", role=user.role, name=user.username))
 
@@ -87,7 +92,7 @@ def set_password_command(name: str) -> None:
     user = _user(name)
     try:
         accounts.set_password(user, _password())
-    except StudioError as refused:
+    except Refusal as refused:
         raise click.ClickException(refused.message) from None
     click.echo(_("Password changed for “%(name)s”.", name=user.username))
 
@@ -99,7 +104,7 @@ def delete_user_command(name: str) -> None:
     user = _user(name)
     try:
         accounts.delete_user(user)
-    except StudioError as refused:
+    except Refusal as refused:
         raise click.ClickException(refused.message) from None
     click.echo(_("Deleted “%(name)s”.", name=name))
 
@@ -133,7 +138,7 @@ def import_deck_command(path: Path, deck_name: str, skip_invalid: bool) -> None:
     except deckimport.ImportRefused as refused:
         _list_bad_rows(refused.plan)
         raise click.ClickException(refused.message + " " + _("Or use --skip-invalid.")) from None
-    except StudioError as refused:
+    except Refusal as refused:
         raise click.ClickException(refused.message) from None
     if plan.bad:
         _list_bad_rows(plan)

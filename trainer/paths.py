@@ -9,14 +9,15 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def _find(name: str) -> Path:
+def _find(name: str, inside: str | None = None) -> Path:
     beside = _PACKAGE.parent / name
     if beside.is_dir() and (_PACKAGE.parent / "pyproject.toml").is_file():
         return beside
-    return _PACKAGE / name
+    return _PACKAGE / (inside or name)
 
 
 STATIC = _find("static")
 TEMPLATES = _find("templates")
-DECKS = _find("decks")
+# trainer/decks/ is the deck feature's code; a wheel carries the files beside it.
+DECKS = _find("decks", inside="decks/shipped")
 MIGRATIONS = _find("migrations")

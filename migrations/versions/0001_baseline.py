@@ -1,7 +1,7 @@
 """Baseline: the schema of the first release (commit 7ab544a), exactly.
 
 That release made its tables with create_all and kept no version; such a
-database is stamped at this revision and upgraded from here (trainer/schema.py).
+database is stamped at this revision and upgraded from here (trainer/database/schema.py).
 
 Revision ID: 0001
 Revises:

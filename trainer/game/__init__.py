@@ -4,6 +4,7 @@ The service layer loads a session's rows, asks these functions what
 happens next, then stores the answer and announces it.
 """
 
+from . import progress
 from .errors import RuleError
 from .phases import Outcome, Phase, RoundClock, Timing
 from .rules import (
@@ -25,6 +26,7 @@ __all__ = [
     "RuleError",
     "Timing",
     "ballots",
+    "progress",
     "check_vote",
     "deal",
     "points_by_player",

@@ -1,7 +1,7 @@
-"""Socket.IO namespaces: thin handlers over ``trainer.rounds``."""
+"""Socket.IO namespaces: thin handlers over ``trainer.live``."""
 
-from ..announce import HOST_NS, PLAY_NS
 from ..extensions import socketio
+from ..live.announce import HOST_NS, PLAY_NS
 from .base import on_unexpected_error
 from .host import HostNamespace
 from .play import PlayNamespace

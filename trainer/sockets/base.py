@@ -11,8 +11,8 @@ from flask_socketio import Namespace, emit
 
 from ..extensions import db
 from ..game import RuleError
-from ..messages import error_answer, message_for
-from ..throttle import TokenBucket
+from ..live.messages import error_answer, message_for
+from ..live.throttle import TokenBucket
 from .schemas import PayloadError, parse
 
 log = logging.getLogger(__name__)

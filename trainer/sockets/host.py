@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import session as conn
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
-from .. import announce, rounds, voting
-from ..access import hostable_session
+from ..accounts.access import hostable_session
 from ..clock import utcnow
-from ..early_end import close_if_done
 from ..extensions import db
 from ..game import RuleError
-from ..messages import message_for
+from ..live import announce, rounds, voting
+from ..live.early_end import close_if_done
+from ..live.messages import message_for
+from ..live.sessions import remove_player, set_locked
+from ..live.snapshots import host_snapshot
 from ..models import GameSession
-from ..sessions import remove_player, set_locked
-from ..snapshots import host_snapshot
 from . import schemas
 from .base import GameNamespace, answers
 

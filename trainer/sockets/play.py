@@ -6,15 +6,15 @@ from flask import request
 from flask import session as conn
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
-from .. import announce, drafts, presence, rounds, voting
 from ..clock import utcnow
-from ..early_end import close_if_done
 from ..extensions import db
 from ..game import RuleError
-from ..messages import message_for
+from ..live import announce, drafts, presence, rounds, voting
+from ..live.early_end import close_if_done
+from ..live.messages import message_for
+from ..live.sessions import player_for_token
+from ..live.snapshots import player_snapshots
 from ..models import Player
-from ..sessions import player_for_token
-from ..snapshots import player_snapshots
 from . import schemas
 from .base import GameNamespace, answers
 

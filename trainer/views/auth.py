@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 
-from .. import accounts
-from ..forms import LoginForm, SetupForm, show_error
-from ..studio_messages import StudioError
+from ..accounts import users as accounts
+from ..refusals import Refusal
+from .forms import LoginForm, SetupForm, show_error
 
 bp = Blueprint("auth", __name__)
 
@@ -37,7 +37,7 @@ def login():
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.username.data or "", form.password.data or "", request.remote_addr or "")
-        except StudioError as refused:
+        except Refusal as refused:
             error = refused.message
             status = 429 if refused.code in ("slow_down", "locked_out") else 400
         else:
@@ -63,7 +63,7 @@ def setup(token: str):
         try:
             user = accounts.create_first_admin(token, form.username.data or "", form.password.data or "",
                                                form.confirm.data or "")
-        except StudioError as refused:
+        except Refusal as refused:
             error = show_error(form, refused)
         else:
             login_user(user)

@@ -11,13 +11,13 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..access import may_host
+from ..accounts.access import may_host
 from ..extensions import db
 from ..game import RuleError
-from ..messages import message_for
+from ..live.messages import message_for
+from ..live.sessions import SessionSettings, create_session, find_session
 from ..models import Card, Deck, GameSession, Player, User
-from ..network import base_url
-from ..sessions import SessionSettings, create_session, find_session
+from ..serve import base_url
 
 bp = Blueprint("host", __name__, url_prefix="/host")
 

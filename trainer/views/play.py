@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, render_template, request
 
-from .. import announce, sessions
 from ..clock import utcnow
 from ..game import RuleError
-from ..messages import error_answer
-from ..throttle import recent_attempts, record_attempt
-from ..tokens import normalise_code
+from ..live import announce, sessions
+from ..live.messages import error_answer
+from ..live.throttle import recent_attempts, record_attempt
+from ..live.tokens import normalise_code
 
 bp = Blueprint("play", __name__)
 

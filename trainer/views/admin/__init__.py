@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, url_for
 
-from ...access import require_admin
+from ...accounts.access import require_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_admin)

@@ -6,11 +6,11 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ... import deckstore
+from ...decks import store as deckstore
+from ...decks.messages import StudioError, problem_text
 from ...extensions import db
-from ...forms import CardForm, PasteForm, show_error
 from ...models import Card, Deck
-from ...studio_messages import StudioError, problem_text
+from ..forms import CardForm, PasteForm, show_error
 from . import bp
 from .common import done, get_or_404
 from .decks import render_deck

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ... import deckstore
-from ...deckio import export_csv, export_json
-from ...forms import CardForm, DeckForm, PasteForm, UploadForm, show_error, theme_choices
+from ...decks import store as deckstore
+from ...decks.files import export_csv, export_json
+from ...decks.messages import THEME_LABELS, StudioError
 from ...models import Deck
-from ...studio_messages import THEME_LABELS, StudioError
+from ..forms import CardForm, DeckForm, PasteForm, UploadForm, show_error, theme_choices
 from . import bp
 from .common import done, get_or_404
 

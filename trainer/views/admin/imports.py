@@ -1,7 +1,7 @@
 """Importing a file: upload, preview every row, then confirm (or cancel).
 
 Nothing is written before the confirmation; the upload waits in the
-database (trainer.deckimport) between the two.
+database (trainer.decks.imports) between the two.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ... import deckimport
-from ...deckio import CSV_COLUMNS, MAX_FILE_BYTES, DeckFileRefused
-from ...forms import ConfirmImportForm, UploadForm
+from ...decks import imports as deckimport
+from ...decks.files import CSV_COLUMNS, MAX_FILE_BYTES, DeckFileRefused
+from ...decks.messages import THEME_LABELS, StudioError, problem_text, studio_message
 from ...models import Deck
-from ...studio_messages import THEME_LABELS, StudioError, problem_text, studio_message
+from ..forms import ConfirmImportForm, UploadForm
 from . import bp
 from .common import done, get_or_404
 

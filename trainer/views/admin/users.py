@@ -7,10 +7,11 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from ... import accounts
-from ...forms import EditUserForm, NewUserForm, show_error
+from ...accounts import users as accounts
+from ...accounts.messages import ROLE_LABELS
 from ...models import User
-from ...studio_messages import ROLE_LABELS, StudioError
+from ...refusals import Refusal
+from ..forms import EditUserForm, NewUserForm, show_error
 from . import bp
 from .common import done, get_or_404
 
@@ -23,7 +24,7 @@ def users():
         try:
             user = accounts.create_user(form.username.data or "", form.password.data or "", form.role.data,
                                         form.confirm.data or "")
-        except StudioError as refused:
+        except Refusal as refused:
             error = show_error(form, refused)
         else:
             done(_("Account “%(name)s” created. Give them their password in person.", name=user.username))
@@ -45,7 +46,7 @@ def edit_user(user_id: int):
             accounts.set_role(user, form.role.data)
             if form.password.data:
                 accounts.set_password(user, form.password.data, form.confirm.data or "")
-        except StudioError as refused:
+        except Refusal as refused:
             error = show_error(form, refused)
         else:
             done(_("Account “%(name)s” saved.", name=user.username))
@@ -65,7 +66,7 @@ def delete_user(user_id: int):
     user = get_or_404(User, user_id)
     try:
         accounts.delete_user(user, acting=current_user)
-    except StudioError as refused:
+    except Refusal as refused:
         form = EditUserForm(obj=user, formdata=None)
         return render_template("admin/user_form.html", user=user, form=form, error=refused.message,
                                is_me=user.id == current_user.id), 409

@@ -1,7 +1,7 @@
 """Flask-WTF forms: CSRF on every one, labels translated.
 
-Fields only carry what was typed; the rules live in trainer.deckrules and
-trainer.accounts, and a refusal from there is put on the field it concerns
+Fields only carry what was typed; the rules live in trainer.decks.rules and
+trainer.accounts.users, and a refusal from there is put on the field it concerns
 (``show_error``), so every way in (web, file, CLI) refuses the same things.
 """
 
@@ -20,8 +20,10 @@ from wtforms import (
     TextAreaField,
 )
 
-from .deckrules import THEMES
-from .studio_messages import ROLE_LABELS, THEME_LABELS, StudioError
+from ..accounts.messages import ROLE_LABELS
+from ..decks.messages import THEME_LABELS, studio_message
+from ..decks.rules import THEMES
+from ..refusals import Refusal
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -119,14 +121,12 @@ _FIELD_OF = {
 }
 
 
-def show_error(form: FlaskForm, error: StudioError) -> str | None:
+def show_error(form: FlaskForm, error: Refusal) -> str | None:
     """Put each problem on its field; returns what belongs to no field."""
-    from .studio_messages import studio_message
-
     problems = getattr(error, "problems", None) or [error]
     leftover = []
     for problem in problems:
-        message = studio_message(problem.code, problem.details)
+        message = problem.message if isinstance(problem, Refusal) else studio_message(problem.code, problem.details)
         field = getattr(form, _FIELD_OF.get(problem.code, ""), None)
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, message]

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from .deckrules import (
+from .rules import (
     Problem,
     check_card,
     check_meta,

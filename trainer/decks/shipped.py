@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .deckio import DECK_FORMAT
-from .deckrules import THEMES
-from .extensions import db
-from .models import Card, Deck
+from ..extensions import db
+from ..models import Card, Deck
+from .files import DECK_FORMAT
+from .rules import THEMES
 
 
 class DeckFileError(ValueError):

@@ -1,12 +1,14 @@
-"""Plain sentences for the deck studio and accounts: file and row problems,
-editor refusals, sign-in trouble. Codes come from trainer.deckrules,
-trainer.deckio, trainer.deckstore and trainer.accounts."""
+"""Plain sentences for the deck studio: file and row problems, editor
+refusals. Codes come from ``decks.rules``, ``decks.files``, ``decks.store``
+and ``decks.imports``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
+
+from ..refusals import Refusal, render
 
 THEME_LABELS = {
     "tourism": lazy_gettext("Tourism"),
@@ -19,8 +21,6 @@ THEME_LABELS = {
     "b2b": lazy_gettext("B2B"),
     "other": lazy_gettext("Other"),
 }
-
-ROLE_LABELS = {"admin": lazy_gettext("Admin"), "trainer": lazy_gettext("Trainer")}
 
 _MESSAGES = {
     # whole files
@@ -70,37 +70,14 @@ _MESSAGES = {
         "Nothing was imported: %(count)s row(s) have problems. Fix them in the file and upload it again, "
         "or choose to skip them."),
     "nothing_to_import": lazy_gettext("There are no cards left to import."),
-    # accounts
-    "username_blank": lazy_gettext("Please enter a user name."),
-    "username_bad": lazy_gettext(
-        "User names are 2 to 40 letters, digits, dots, dashes or underscores, with no spaces."),
-    "username_taken": lazy_gettext("There is already an account called “%(name)s”."),
-    "password_short": lazy_gettext("Passwords must be at least %(limit)s characters long."),
-    "password_long": lazy_gettext("Passwords can be at most %(limit)s characters long."),
-    "passwords_differ": lazy_gettext("The two passwords are not the same."),
-    "bad_role": lazy_gettext("The role must be admin or trainer."),
-    "last_admin": lazy_gettext("This is the last admin account; make another admin first."),
-    "unknown_user": lazy_gettext("There is no account called “%(name)s”."),
-    "self_delete": lazy_gettext("You can't delete the account you are signed in with."),
-    "setup_used": lazy_gettext(
-        "This setup link has already been used or is no longer valid. Sign in, or ask an admin for an account."),
-    "bad_login": lazy_gettext("That user name and password don't match. Check them and try again."),
-    "slow_down": lazy_gettext(
-        "Too many failed sign-ins from this computer. Wait %(seconds)s seconds, then try again."),
-    "locked_out": lazy_gettext(
-        "Too many failed sign-ins from this computer. Signing in from here is blocked for "
-        "%(minutes)s minutes; ask an admin if you forgot your password."),
 }
 
 
 def studio_message(code: str, details: dict[str, Any] | None = None) -> str:
-    template = _MESSAGES.get(code)
-    if template is None:
-        return gettext("Something went wrong. Please try again.")
     if details and "themes" in details:
         # People read "call centre" and "B2B"; an import accepts those too.
         details = {**details, "themes": ", ".join(str(label) for label in THEME_LABELS.values())}
-    return str(template) % details if details else str(template)
+    return render(_MESSAGES, code, details)
 
 
 def problem_text(problems) -> str:
@@ -108,13 +85,10 @@ def problem_text(problems) -> str:
     return " ".join(studio_message(p.code, p.details) for p in problems)
 
 
-class StudioError(ValueError):
-    """A refused change to decks, cards or accounts; nothing was written."""
+class StudioError(Refusal):
+    """A refused change to decks or cards; nothing was written."""
 
-    def __init__(self, code: str, **details: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.details = details
+    sentences = _MESSAGES
 
     @property
     def message(self) -> str:

@@ -1,8 +1,8 @@
 """What happens in a round: dealing, drafts, submissions, votes, closing.
 
 Functions here load rows, ask ``trainer.game`` for the rules, write the
-answer and commit. They return what changed; ``trainer.announce`` tells the
-rooms. Voting lives in ``trainer.voting``.
+answer and commit. They return what changed; ``live.announce`` tells the
+rooms. Voting lives in ``live.voting``.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from random import Random
 
 from sqlalchemy import func, select
 
-from . import game
-from .extensions import db
-from .game import phases
-from .models import Card, GameSession, Player, Presence, Reply, SessionDeck
+from .. import game
+from ..extensions import db
+from ..game import phases
+from ..models import Card, GameSession, Player, Presence, Reply, SessionDeck
 from .profanity import is_rude
 from .sessions import active_player_ids, claim_clock, clock_of, timing_of
 
@@ -217,4 +217,6 @@ def everyone_submitted(session: GameSession) -> bool:
         .where(Reply.submitted_at.is_(None), Reply.player_id.in_(connected))
         .with_only_columns(func.count(Reply.id))
     )
-    return not waiting and writing_progress(session)[0] > 0
+    if waiting:
+        return False  # no need to count the replies sent
+    return game.progress.everyone_wrote(waiting or 0, writing_progress(session)[0])

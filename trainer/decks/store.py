@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, func, or_, select
 
-from .clock import utcnow
-from .deckio import CardData, DeckMeta, Row, parse_lines
-from .deckrules import Problem, check_card, check_meta, complaint_key, slugify, with_duplicates_marked
-from .extensions import db
-from .models import Card, Deck, Reply, SessionDeck
-from .studio_messages import StudioError, problem_text
+from ..clock import utcnow
+from ..extensions import db
+from ..models import Card, Deck, Reply, SessionDeck
+from .files import CardData, DeckMeta, Row, parse_lines
+from .messages import StudioError, problem_text
+from .rules import Problem, check_card, check_meta, complaint_key, slugify, with_duplicates_marked
 
 
 class CardRefused(StudioError):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from .extensions import db
-from .models import Player, Presence
+from ..extensions import db
+from ..models import Player, Presence
 
 
 def worker_id() -> str:

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import game
-from .clock import utcnow
-from .extensions import db
-from .game import phases
-from .models import Deck, GameSession, Player
+from .. import game
+from ..clock import utcnow
+from ..extensions import db
+from ..game import phases
+from ..models import Deck, GameSession, Player
 from .tokens import new_room_code, new_token, normalise_code, token_hash
 
 NAME_MAX = 24
@@ -51,7 +51,7 @@ class SessionSettings:
 def create_session(settings: SessionSettings, owner_id: int | None = None) -> GameSession:
     """A new session in the lobby, owned by the trainer who made it.
 
-    The projector authenticates with its trainer's sign-in (trainer.access).
+    The projector authenticates with its trainer's sign-in (trainer.accounts.access).
     """
     settings.check()
     decks = db.session.scalars(

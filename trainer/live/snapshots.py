@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from . import game, presence
-from .clock import epoch_ms
-from .extensions import db
-from .models import Card, GameSession, Player, Reply, Vote
+from .. import game
+from ..clock import epoch_ms
+from ..extensions import db
+from ..models import Card, GameSession, Player, Reply, Vote
+from . import presence
 from .rounds import REPLY_MAX, writing_progress
 from .voting import round_ballots, votes_received, voting_progress
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext, lazy_gettext
 
-from .game import RuleError
+from ..game import RuleError
 
 _MESSAGES = {
     "unknown_event": lazy_gettext("That action is not available here."),

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from .extensions import db, login_manager
-from .models import GameSession, User
-from .sessions import find_session
+from ..extensions import db, login_manager
+from ..live.sessions import find_session
+from ..models import GameSession, User
 
 
 @login_manager.user_loader

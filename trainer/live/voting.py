@@ -11,9 +11,10 @@ from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
 
-from . import game, presence
-from .extensions import db
-from .models import GameSession, Player, Presence, Reply, Vote
+from .. import game
+from ..extensions import db
+from ..models import GameSession, Player, Presence, Reply, Vote
+from . import presence
 from .rounds import round_replies, seeded_rng
 from .sessions import active_player_ids
 
@@ -187,9 +188,7 @@ def voting_progress(session: GameSession) -> tuple[int, int]:
         )
         return db.session.scalar(select(func.count()).select_from(done)) or 0, len(voting.ballots)
     ballots = round_ballots(session, session.round_no)
-    cast = _cast_counts(session)
-    done = sum(cast.get(voter, 0) >= b.votes_allowed for voter, b in ballots.items())
-    return done, len(ballots)
+    return game.progress.voters_done(_cast_counts(session), ballots), len(ballots)
 
 
 def everyone_voted(session: GameSession) -> bool:
@@ -207,16 +206,16 @@ def everyone_voted(session: GameSession) -> bool:
     if cast_total == 0:
         return False
     if voting.full:
+        # Every ballot owes the same number of votes: count before looking closer.
         connected_voters = db.session.scalar(
             select(func.count(func.distinct(Presence.player_id)))
             .join(Player, Player.id == Presence.player_id)
             .where(Presence.session_id == session.id, ~Player.removed, Player.first_round <= session.round_no)
         ) or 0
-        if cast_total < game.rules.MAX_VOTES * connected_voters:
+        if not game.progress.could_all_have_voted(cast_total, connected_voters, game.rules.MAX_VOTES):
             return False
-    here = presence.present_ids(session.id) & set(voting.ballots)
-    cast = _cast_counts(session, only_connected=True)
-    return all(cast.get(v, 0) >= voting.ballots[v].votes_allowed for v in here)
+    present = presence.present_ids(session.id)
+    return game.progress.everyone_voted(_cast_counts(session, only_connected=True), voting.ballots, present)
 
 
 def hide_reply(session: GameSession, reply_id: int, hidden: bool) -> None:

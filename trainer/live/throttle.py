@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
-from .extensions import db
-from .models import Attempt
+from ..extensions import db
+from ..models import Attempt
 
 
 def recent_attempts(kind: str, key: str, now: datetime, window: timedelta) -> int:

@@ -15,13 +15,13 @@ from pathlib import PurePath
 
 from sqlalchemy import delete, select
 
-from . import deckstore
-from .clock import utcnow
-from .deckio import ParsedFile, Row, SplitRows, read_file
-from .deckrules import with_duplicates_marked
-from .extensions import db
-from .models import Deck, DeckUpload, User
-from .studio_messages import StudioError
+from ..clock import utcnow
+from ..extensions import db
+from ..models import Deck, DeckUpload, User
+from . import store
+from .files import ParsedFile, Row, SplitRows, read_file
+from .messages import StudioError
+from .rules import with_duplicates_marked
 
 UPLOAD_LIFETIME = timedelta(hours=24)
 
@@ -54,8 +54,8 @@ def plan_import(parsed: ParsedFile, filename: str, deck: Deck | None = None, dec
     """
     name = " ".join((deck_name or default_deck_name(parsed, filename)).split())
     if deck is None and name:
-        deck = deckstore.find_deck(name)
-    existing = deckstore.existing_complaints(deck) if deck is not None else {}
+        deck = store.find_deck(name)
+    existing = store.existing_complaints(deck) if deck is not None else {}
     rows = with_duplicates_marked(list(parsed.rows), existing)
     return ImportPlan(parsed, deck, deck.name if deck else name, rows)
 
@@ -69,14 +69,14 @@ def run_import(plan: ImportPlan, skip_invalid: bool = False) -> tuple[Deck, int]
     deck = plan.deck
     if deck is None:
         meta = plan.parsed.meta
-        deck = deckstore.create_deck(
+        deck = store.create_deck(
             plan.deck_name,
             language=meta.language if meta else "en",
             description=meta.description if meta else "",
             slug=meta.slug if meta else "",
             commit=False,
         )
-    added = deckstore.add_rows(deck, plan.good)
+    added = store.add_rows(deck, plan.good)
     db.session.commit()
     return deck, added
 

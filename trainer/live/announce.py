@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .clock import utcnow
-from .extensions import socketio
-from .models import GameSession, Player
+from ..clock import utcnow
+from ..extensions import socketio
+from ..models import GameSession, Player
 from .snapshots import clock_payload, host_snapshot, player_snapshots
 
 HOST_NS = "/host"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..clock import utcnow
+from ..models import GameSession
 from . import announce, rounds, voting
-from .clock import utcnow
-from .models import GameSession
 
 
 def close_if_done(session: GameSession) -> bool:

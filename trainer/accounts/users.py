@@ -11,11 +11,11 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .clock import utcnow
-from .extensions import db
-from .models import GameSession, LoginAttempt, SetupToken, User
-from .studio_messages import StudioError
-from .tokens import new_token, token_hash
+from ..clock import utcnow
+from ..extensions import db
+from ..live.tokens import new_token, token_hash
+from ..models import GameSession, LoginAttempt, SetupToken, User
+from .messages import AccountError
 
 ROLES = ("admin", "trainer")
 USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,40}$")
@@ -46,23 +46,23 @@ def admin_exists() -> bool:
 
 def check_password(password: str, confirm: str | None = None) -> None:
     if len(password) < PASSWORD_MIN:
-        raise StudioError("password_short", limit=PASSWORD_MIN)
+        raise AccountError("password_short", limit=PASSWORD_MIN)
     if len(password) > PASSWORD_MAX:
-        raise StudioError("password_long", limit=PASSWORD_MAX)
+        raise AccountError("password_long", limit=PASSWORD_MAX)
     if confirm is not None and confirm != password:
-        raise StudioError("passwords_differ")
+        raise AccountError("passwords_differ")
 
 
 def create_user(username: str, password: str, role: str = "trainer", confirm: str | None = None) -> User:
     username = username.strip()
     if not username:
-        raise StudioError("username_blank")
+        raise AccountError("username_blank")
     if not USERNAME.match(username):
-        raise StudioError("username_bad")
+        raise AccountError("username_bad")
     if find_user(username) is not None:
-        raise StudioError("username_taken", name=username)
+        raise AccountError("username_taken", name=username)
     if role not in ROLES:
-        raise StudioError("bad_role")
+        raise AccountError("bad_role")
     check_password(password, confirm)
     user = User(username=username, password_hash=hash_password(password), role=role)
     db.session.add(user)
@@ -85,9 +85,9 @@ def _other_admins(user: User) -> int:
 
 def set_role(user: User, role: str) -> None:
     if role not in ROLES:
-        raise StudioError("bad_role")
+        raise AccountError("bad_role")
     if user.role == "admin" and role != "admin" and not _other_admins(user):
-        raise StudioError("last_admin")
+        raise AccountError("last_admin")
     user.role = role
     db.session.commit()
 
@@ -95,9 +95,9 @@ def set_role(user: User, role: str) -> None:
 def delete_user(user: User, acting: User | None = None) -> None:
     """Their sessions stay, without an owner (admins can still open them)."""
     if acting is not None and acting.id == user.id:
-        raise StudioError("self_delete")
+        raise AccountError("self_delete")
     if user.role == "admin" and not _other_admins(user):
-        raise StudioError("last_admin")
+        raise AccountError("last_admin")
     db.session.execute(update(GameSession).where(GameSession.owner_id == user.id).values(owner_id=None))
     db.session.delete(user)
     db.session.commit()
@@ -105,7 +105,7 @@ def delete_user(user: User, acting: User | None = None) -> None:
 
 # --- signing in -------------------------------------------------------------------
 
-def throttled(address: str) -> StudioError | None:
+def throttled(address: str) -> AccountError | None:
     """Why this address may not try now, or None."""
     now = utcnow()
     failures = list(db.session.scalars(
@@ -115,11 +115,11 @@ def throttled(address: str) -> StudioError | None:
     if len(failures) >= LOCK_AFTER:
         until = failures[-1] + LOCKOUT
         if now < until:
-            return StudioError("locked_out", minutes=max(1, round((until - now).total_seconds() / 60)))
+            return AccountError("locked_out", minutes=max(1, round((until - now).total_seconds() / 60)))
     elif len(failures) >= SLOW_AFTER:
         until = failures[-1] + timedelta(seconds=2 ** (len(failures) - SLOW_AFTER + 1))
         if now < until:
-            return StudioError("slow_down", seconds=max(1, round((until - now).total_seconds())))
+            return AccountError("slow_down", seconds=max(1, round((until - now).total_seconds())))
     return None
 
 
@@ -128,7 +128,7 @@ _DUMMY_HASH = None
 
 
 def authenticate(username: str, password: str, address: str) -> User:
-    """The user, or StudioError: bad_login, slow_down or locked_out."""
+    """The user, or AccountError: bad_login, slow_down or locked_out."""
     global _DUMMY_HASH
     refusal = throttled(address)
     if refusal is not None:
@@ -142,7 +142,7 @@ def authenticate(username: str, password: str, address: str) -> User:
         db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - WINDOW - LOCKOUT))
         db.session.add(LoginAttempt(address=address, username=username.strip()[:40], at=now))
         db.session.commit()
-        raise StudioError("bad_login")
+        raise AccountError("bad_login")
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.address == address))
     user.last_login_at = utcnow()
     db.session.commit()
@@ -168,7 +168,7 @@ def setup_token_valid(token: str) -> bool:
 
 def create_first_admin(token: str, username: str, password: str, confirm: str) -> User:
     if not setup_token_valid(token):
-        raise StudioError("setup_used")
+        raise AccountError("setup_used")
     user = create_user(username, password, "admin", confirm)
     db.session.execute(delete(SetupToken))
     db.session.commit()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import flask_migrate
 from sqlalchemy import inspect
 
-from . import paths
-from .extensions import db
+from .. import paths
+from ..extensions import db
 
 BASELINE = "0001"
 # A table the first release always made: its presence means "made by it".

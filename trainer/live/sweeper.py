@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from flask import Flask
 
+from ..clock import utcnow
+from ..extensions import db, socketio
+from ..models import GameSession
 from . import announce, rounds
-from .clock import utcnow
-from .extensions import db, socketio
-from .models import GameSession
 from .sessions import overdue_session_ids
 
 log = logging.getLogger(__name__)

@@ -20,9 +20,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from . import game
-from .extensions import db, socketio
-from .models import GameSession, Player, Reply
+from .. import game
+from ..extensions import db, socketio
+from ..models import GameSession, Player, Reply
 from .rounds import check_length
 
 WAIT_SECONDS = 30
