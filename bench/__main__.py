@@ -129,15 +129,26 @@ def report(results: dict) -> str:
          verdict(fan_p95, TARGETS["fanout_p95_ms"]) + " ms (p95)"),
     ]
     floor_sizes = floor["fanout_by_size_ms"] if floor else {}
+    personal_sizes = floor.get("personal_fanout_by_size_ms", {}) if floor else {}
     for phase, stats in room["fanout_by_phase_ms"].items():
         size = room["snapshot_bytes_median"].get(phase)
-        same = floor_sizes.get(str(size), {}).get("p95")
-        versus = f"floor p95 {fmt(same)} ms, {fmt(round(stats['p95'] / same, 2), '×')}" if same else ""
+        versus = "; ".join(
+            f"{label} p95 {fmt(same)} ms, {fmt(round(stats['p95'] / same, 2), '×')}"
+            for label, same in (("floor", floor_sizes.get(str(size), {}).get("p95")),
+                                ("personal floor", personal_sizes.get(str(size), {}).get("p95")))
+            if same
+        )
         rows.append((f"  → {phase} ({size:,} B each)", latency_cells(stats), versus))
     if floor:
+        personal_p95 = floor.get("personal_fanout_ms", {}).get("p95")
+        personal_ratio = round(fan_p95 / personal_p95, 2) if fan_p95 and personal_p95 else None
+        results["personal_floor_ratio"] = personal_ratio
         rows += [
             ("floor fan-out (same sizes, one broadcast each)", latency_cells(floor["fanout_ms"]), ""),
+            ("personal floor (same sizes, a payload of its own to each phone)",
+             latency_cells(floor.get("personal_fanout_ms", {})), ""),
             ("fan-out p95 ÷ floor p95", fmt(ratio, "×"), verdict(ratio, TARGETS["floor_ratio"])),
+            ("fan-out p95 ÷ personal floor p95", fmt(personal_ratio, "×"), ""),
         ]
     acks = room["acks_ms"]
     rows += [

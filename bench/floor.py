@@ -3,8 +3,12 @@
 ``python -m bench.floor PORT`` serves Socket.IO on 127.0.0.1:PORT with
 eventlet, no Flask, no database. ``GET /broadcast?bytes=N`` emits one
 payload of N bytes (with ``server_now``) to every connected client, encoded
-once; ``GET /done`` tells them to leave. What our fan-out costs beyond this
-is what Too Sandy itself adds.
+once; ``GET /broadcast?bytes=N&personal=1`` sends each client a payload of
+its own (same size, different bytes), encoded once per client and yielding
+every 100 clients as Too Sandy's announcer does. ``GET /done`` tells them
+to leave. The first floor is what a broadcast costs; the second is what
+personal payloads cost; what our fan-out costs beyond the second is what
+Too Sandy itself adds.
 """
 
 import eventlet
@@ -21,13 +25,33 @@ import socketio  # noqa: E402
 sio = socketio.Server(async_mode="eventlet", cors_allowed_origins=None)
 
 
+SLICE = 100
+
+
+def _personal(size: int) -> None:
+    """One payload per client, each its own bytes, so each is encoded on its own."""
+    stamp = int(time.time() * 1000)
+    skeleton = len(json.dumps({"server_now": stamp, "personal": 1, "pad": ""}))
+    sids = [sid for sid, _eio in sio.manager.get_participants("/", None)]
+    for start in range(0, len(sids), SLICE):
+        if start:
+            eventlet.sleep(0)
+        for sid in sids[start:start + SLICE]:
+            pad = (sid * (size // max(len(sid), 1) + 1))[: max(0, size - skeleton)]
+            sio.emit("bcast", {"server_now": stamp, "personal": 1, "pad": pad}, to=sid)
+
+
 def control(environ, start_response):
     path = environ.get("PATH_INFO", "")
     if path == "/broadcast":
-        size = int(parse_qs(environ.get("QUERY_STRING", "")).get("bytes", ["1000"])[0])
-        stamp = int(time.time() * 1000)
-        skeleton = len(json.dumps({"server_now": stamp, "pad": ""}))
-        sio.emit("bcast", {"server_now": stamp, "pad": "x" * max(0, size - skeleton)})
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        size = int(query.get("bytes", ["1000"])[0])
+        if query.get("personal") == ["1"]:
+            _personal(size)
+        else:
+            stamp = int(time.time() * 1000)
+            skeleton = len(json.dumps({"server_now": stamp, "pad": ""}))
+            sio.emit("bcast", {"server_now": stamp, "pad": "x" * max(0, size - skeleton)})
     elif path == "/done":
         sio.emit("done", {})
     elif path != "/healthz":

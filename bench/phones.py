@@ -155,7 +155,8 @@ class FloorPhone:
         self.sio.on("done", lambda *_: self.finished.set())
 
     async def on_bcast(self, data: dict[str, Any]) -> None:
-        self.rec.fanout.append(("floor", now_ms() - data["server_now"], len(json.dumps(data))))
+        kind = "personal" if data.get("personal") else "floor"
+        self.rec.fanout.append((kind, now_ms() - data["server_now"], len(json.dumps(data))))
 
     async def join(self, _http, gate: asyncio.Semaphore) -> None:
         async with gate:

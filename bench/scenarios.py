@@ -203,10 +203,13 @@ def _room_figures(record, monitor: Monitor, phones: int, connected: int, failed:
 
 
 async def floor(workdir: Path, phones: int, sizes: list[int], load: Load, broadcasts: int = 3) -> dict[str, Any]:
-    """The same N clients on a bare python-socketio server, one payload to all.
+    """The same N clients on a bare python-socketio server: two floors.
 
-    One round of broadcasts per payload size: each phase's snapshot size, so
-    every phase of ours has a floor of the same size to be compared with.
+    For each payload size (each phase's snapshot size, so every phase of ours
+    has floors of the same size to be compared with), first one payload
+    broadcast to all (encoded once), then a payload of its own to each
+    client (encoded once per client): the gap between the two is the price
+    of personal payloads, and what we add beyond the second is ours.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     server = ServerProcess(workdir, floor=True).start()
@@ -224,26 +227,30 @@ async def floor(workdir: Path, phones: int, sizes: list[int], load: Load, broadc
             monitor.mark("connected")
             async with aiohttp.ClientSession() as http:
                 for size in sizes:
-                    for _ in range(broadcasts):
-                        await asyncio.sleep(1.5)
-                        async with http.get(f"{server.url}/broadcast?bytes={size}") as answer:
-                            await answer.read()
+                    for personal in ("0", "1"):
+                        for _ in range(broadcasts):
+                            await asyncio.sleep(1.5)
+                            async with http.get(f"{server.url}/broadcast?bytes={size}&personal={personal}") as answer:
+                                await answer.read()
                 await asyncio.sleep(3)
                 async with http.get(f"{server.url}/done") as answer:
                     await answer.read()
             record = await workers.results(timeout=60)
             monitor.mark("done")
-        latencies = [lat for _, lat, _ in record["fanout"]]
-        by_size: dict[int, list[float]] = {}
-        for _, lat, size in record["fanout"]:
+        latencies = {"floor": [], "personal": []}
+        by_size: dict[str, dict[int, list[float]]] = {"floor": {}, "personal": {}}
+        for kind, lat, size in record["fanout"]:
+            latencies[kind].append(lat)
             # The received JSON is within a few bytes of the size asked for.
             nearest = min(sizes, key=lambda wanted: abs(wanted - size))
-            by_size.setdefault(nearest, []).append(lat)
+            by_size[kind].setdefault(nearest, []).append(lat)
         return {
             "phones": phones, "connected": connected, "failed_to_join": failed,
             "payload_bytes": sizes, "broadcasts_per_size": broadcasts,
-            "fanout_ms": summary(latencies),
-            "fanout_by_size_ms": {str(size): summary(values) for size, values in sorted(by_size.items())},
+            "fanout_ms": summary(latencies["floor"]),
+            "fanout_by_size_ms": {str(size): summary(v) for size, v in sorted(by_size["floor"].items())},
+            "personal_fanout_ms": summary(latencies["personal"]),
+            "personal_fanout_by_size_ms": {str(size): summary(v) for size, v in sorted(by_size["personal"].items())},
             "rss_per_phone_kb": round(
                 (monitor.marks["connected"]["rss"] - monitor.marks["idle"]["rss"]) / 1024 / max(connected, 1), 1),
             "server_cpu_s": round(monitor.cpu_between("start", "done"), 1),

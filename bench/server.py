@@ -47,11 +47,21 @@ class ServerProcess:
         self.process: subprocess.Popen | None = None
 
     def add_trainer(self, name: str, password: str) -> None:
-        """The bench's trainer account, made the operator's way (the CLI) before the first start."""
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "trainer", "users", "create", name, "--role", "trainer"],
-            cwd=ROOT, env=self.env, input=password + "\n", text=True, check=True, capture_output=True,
-        )
+        """The bench's trainer account, made the operator's way (the CLI) before the first start.
+
+        A database given with ``--database-url`` is shared by every step and
+        may come from an earlier run: an account already there gets the
+        bench's password instead.
+        """
+        def flask_users(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run(
+                [sys.executable, "-m", "flask", "--app", "trainer", "users", *args],
+                cwd=ROOT, env=self.env, input=password + "\n", text=True, capture_output=True,
+            )
+
+        made = flask_users("create", name, "--role", "trainer")
+        if made.returncode != 0 and flask_users("set-password", name).returncode != 0:
+            raise RuntimeError(f"could not make the bench trainer:\n{made.stderr}")
 
     def start(self) -> ServerProcess:
         if not self.floor and not self.trainer_made:
