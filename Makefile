@@ -13,12 +13,32 @@ PG_SUITES ?= tests/test_sockets.py tests/test_rejections.py tests/test_nothing_l
 PHONES ?= 1000
 BENCH_ARGS ?=
 
-.PHONY: run test test-postgres bench clean
+.PHONY: run test test-postgres bench clean translations catalogs
 
-run: $(VENV)/.installed
+# Catalogs: ru, uk and el .po files are committed; the compiled .mo files are
+# made here, so a fresh clone's `make run` speaks every language.
+CATALOGS = $(wildcard trainer/translations/*/LC_MESSAGES/messages.po)
+COMPILED = $(CATALOGS:.po=.mo)
+BABEL_KEYWORDS = -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k lazy_ngettext:1,2 -k _l -k _plural:1,2 -k Plural:1,2
+
+run: $(VENV)/.installed catalogs
 	$(PY) wsgi.py
 
-test: $(VENV)/.installed-test
+catalogs: $(COMPILED)
+
+%.mo: %.po $(VENV)/.installed
+	$(VENV)/bin/pybabel -q compile -i $< -o $@ 
+
+# A contributor who adds or changes a string: extract, update every catalog,
+# translate the new entries in each .po, then compile (make catalogs).
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-default-keywords --no-wrap --sort-by-file \
+		--project "Too Sandy" --copyright-holder "Too Sandy" -o trainer/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i trainer/translations/messages.pot -d trainer/translations --no-wrap \
+		--ignore-obsolete --init-missing
+	$(MAKE) --no-print-directory catalogs
+
+test: $(VENV)/.installed-test catalogs
 	scripts/ensure-chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-postgres
@@ -32,7 +52,7 @@ test-postgres: $(VENV)/.installed-test
 	fi
 
 # Figures, not a test: where Too Sandy stands at PHONES phones (see bench/).
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test catalogs
 	$(PY) -m bench --phones $(PHONES) $(BENCH_ARGS)
 
 $(VENV)/.installed: pyproject.toml

@@ -81,7 +81,7 @@ def test_import_a_csv_into_a_new_deck(cli, tmp_path):
     path.write_text("complaint;theme;difficulty\nThe sauna was hot;hotel;2\nThe pool was wet;;\n", encoding="utf-8")
     result = cli("decks", "import", str(path))
     assert result.exit_code == 0, result.output
-    assert "Added 2 card(s) to “spa day”" in result.output
+    assert "Added 2 cards to “spa day”" in result.output
     assert cards_in("spa day") == ["The sauna was hot", "The pool was wet"]
 
 
@@ -94,10 +94,10 @@ def test_import_refuses_a_file_with_bad_rows_and_lists_every_one(cli, tmp_path):
     assert "line 3: “spa” is not a theme" in result.output
     assert "line 4: Difficulty must be 1, 2 or 3, not “5”." in result.output
     assert "line 5: The complaint is 281 characters long" in result.output
-    assert "Nothing was imported: 3 row(s) have problems" in result.output
+    assert "Nothing was imported: 3 rows have problems" in result.output
     assert cards_in("Spa") == [] and db.session.scalar(select(func.count(Deck.id))) == 1
     skipped = cli("decks", "import", str(path), "--deck", "Spa", "--skip-invalid")
-    assert skipped.exit_code == 0 and "Added 1 card(s) to “Spa”; skipped 3." in skipped.output
+    assert skipped.exit_code == 0 and "Added 1 card to “Spa”; skipped 3." in skipped.output
     assert cards_in("Spa") == ["Good one"]
     # Importing the same file again: its one good card is now a duplicate.
     again = cli("decks", "import", str(path), "--deck", "Spa")

@@ -11,13 +11,15 @@ import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, insert, inspect, select, text
 
 from trainer import create_app, paths
 from trainer.database.schema import BASELINE, current_revision
 from trainer.extensions import db
 
-HEAD = "0003"
+# The newest revision, read from migrations/ itself: exactly one head.
+HEAD = ScriptDirectory(str(paths.MIGRATIONS)).get_current_head()
 NOW = datetime(2026, 1, 5, 10, 0, 0)
 
 

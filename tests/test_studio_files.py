@@ -52,7 +52,7 @@ def test_upload_preview_then_confirm(admin_client, deck):
                      r'<td class="reason">“spa” is not a theme', preview)
     # Confirming without skipping refuses the whole file.
     refused = admin_client.post(preview_url, data={})
-    assert refused.status_code == 400 and "Nothing was imported: 1 row(s) have problems" in text(refused)
+    assert refused.status_code == 400 and "Nothing was imported: 1 row has a problem" in text(refused)
     assert count(Card, Card.deck_id == deck.id) == 0
     done = admin_client.post(preview_url, data={"skip_invalid": "y"})
     assert done.headers["Location"] == f"/admin/decks/{deck.id}"

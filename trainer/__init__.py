@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
 
 from . import paths
 from .config import CONTENT_SECURITY_POLICY, DEFAULTS
@@ -34,7 +34,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(paths.MIGRATIONS))
-    babel.init_app(app, locale_selector=_pick_locale)
+    from .views.language import pick_locale
+
+    babel.init_app(app, locale_selector=pick_locale)
     csrf.init_app(app)
     _login(app)
     from . import sockets
@@ -64,8 +66,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from flask_babel import get_locale
 
     from .views.client_strings import client_strings
+    from .views.language import NAMES
 
     app.context_processor(lambda: {"client_strings": client_strings, "get_locale": get_locale,
+                                   "LANGUAGE_NAMES": NAMES,
                                    # A CLDR pattern: month names follow the language.
                                    "DATE": "d MMM y, HH:mm"})
 
@@ -130,14 +134,6 @@ def _secret_key(app: Flask) -> None:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
-
-
-def _pick_locale() -> str | None:
-    from flask import current_app, has_request_context
-
-    if not has_request_context():
-        return None  # the CLI: the default locale
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 
 def _security_headers(response):

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from . import paths
 from .accounts import users as accounts
@@ -44,7 +45,11 @@ def register(app: Flask) -> None:
     def load_decks_command() -> None:
         """Load shipped decks that are not in the database yet."""
         added = load_shipped_decks(paths.DECKS)
-        click.echo(f"Added {len(added)} deck(s): {', '.join(added) or 'none'}")
+        if added:
+            click.echo(ngettext("Added %(num)s deck: %(names)s.", "Added %(num)s decks: %(names)s.", len(added),
+                                names=", ".join(added)))
+        else:
+            click.echo(_("Every shipped deck is already here; nothing to add."))
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -142,8 +147,9 @@ def import_deck_command(path: Path, deck_name: str, skip_invalid: bool) -> None:
         raise click.ClickException(refused.message) from None
     if plan.bad:
         _list_bad_rows(plan)
-    click.echo(_("Added %(added)s card(s) to “%(name)s”; skipped %(skipped)s.",
-                 added=added, name=deck.name, skipped=len(plan.bad)))
+    click.echo(ngettext("Added %(num)s card to “%(name)s”; skipped %(skipped)s.",
+                        "Added %(num)s cards to “%(name)s”; skipped %(skipped)s.",
+                        added, name=deck.name, skipped=len(plan.bad)))
 
 
 def _list_bad_rows(plan) -> None:
@@ -168,4 +174,5 @@ def export_deck_command(name: str, kind: str, output: Path | None) -> None:
         sys.stdout.flush()
     else:
         output.write_bytes(data)
-        click.echo(_("Wrote %(count)s card(s) to %(path)s.", count=len(cards), path=output), err=True)
+        click.echo(ngettext("Wrote %(num)s card to %(path)s.", "Wrote %(num)s cards to %(path)s.", len(cards),
+                            path=output), err=True)

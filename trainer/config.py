@@ -36,7 +36,7 @@ DEFAULTS = {
     # Deck files are refused above 2 MB with a sentence; this stops anything far bigger.
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "en",
-    "LANGUAGES": ["en"],
+    "LANGUAGES": ["en", "ru", "uk", "el"],
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     # Autosaved drafts arriving this close together share one transaction.
     "DRAFT_FLUSH_SECONDS": 0.05,

@@ -108,6 +108,8 @@ class Player(db.Model):
     first_round: Mapped[int] = mapped_column(Integer, default=1)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The phone's own language (a Greek phone in a Russian session).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     session: Mapped[GameSession] = relationship(back_populates="players")
 
@@ -191,6 +193,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(10), default="trainer")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The pages' language for this account; None: as the browser asks.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     @property
     def is_admin(self) -> bool:

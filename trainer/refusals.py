@@ -9,9 +9,17 @@ anything; each feature keeps its own sentences (``decks.messages``,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
+
+
+class Plural(NamedTuple):
+    """A sentence whose form follows a count in its details (``count``)."""
+
+    singular: str
+    plural: str
+    count: str = "count"
 
 
 def render(sentences: Mapping[str, Any], code: str, details: Mapping[str, Any] | None = None) -> str:
@@ -19,6 +27,9 @@ def render(sentences: Mapping[str, Any], code: str, details: Mapping[str, Any] |
     template = sentences.get(code)
     if template is None:
         return gettext("Something went wrong. Please try again.")
+    if isinstance(template, Plural):
+        values = dict(details or {})
+        return ngettext(template.singular, template.plural, values.pop(template.count, 0), **values)
     return str(template) % dict(details) if details else str(template)
 
 

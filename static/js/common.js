@@ -4,9 +4,19 @@ import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 
 const STRINGS = JSON.parse(document.getElementById("strings").textContent);
 
+const PLURALS = new Intl.PluralRules(document.documentElement.lang || "en");
+
+// A sentence with a count comes in every plural form of the page's language;
+// Intl.PluralRules names the one this count takes (CLDR, as on the server).
+function pick(forms, params) {
+  const count = Number(params[forms._count] ?? 0);
+  return forms[PLURALS.select(count)] ?? forms.other ?? forms.many ?? "";
+}
+
 // Look up a translated sentence and fill its %(name)s placeholders.
 export function t(key, params = {}) {
-  const template = STRINGS[key] ?? key;
+  const found = STRINGS[key] ?? key;
+  const template = typeof found === "object" ? pick(found, params) : found;
   return template.replace(/%\((\w+)\)s/g, (_, name) => String(params[name] ?? ""));
 }
 

@@ -66,7 +66,7 @@ function render(snapshot) {
 
 function drawPlayers() {
   const count = state.players.length;
-  setText("player-count", count === 1 ? t("one_player") : t("players", { n: count }));
+  setText("player-count", t("players", { n: count }));
   $("lobby-players").replaceChildren(
     ...state.players.map((p) => el("li", { class: `chip${p.away ? " away" : ""}` },
       el("span", { text: p.name }), p.away ? el("small", { text: ` · ${t("away")}` }) : null, removeButton(p))),
@@ -194,7 +194,7 @@ function drawSlide() {
 }
 
 function votesLabel(n) {
-  return n === 1 ? t("one_vote") : t("votes", { n });
+  return t("votes", { n });
 }
 
 function drawResult(reply, n, total) {

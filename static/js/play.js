@@ -5,6 +5,17 @@ import {
 } from "./common.js";
 
 const PLAYER_KEY = "too-sandy:player";
+const LANGUAGE_KEY = "too-sandy:language";
+const LANGUAGE = document.documentElement.lang || "en";
+
+// The phone remembers its language: if the cookie is gone (cleared, another
+// browser profile) but this phone chose one before, ask for it again.
+const rememberedLanguage = localStorage.getItem(LANGUAGE_KEY);
+if (rememberedLanguage && rememberedLanguage !== LANGUAGE && !/(^|;\s*)lang=/.test(document.cookie)) {
+  location.replace(`/language/${encodeURIComponent(rememberedLanguage)}?next=${encodeURIComponent(location.pathname)}`);
+} else {
+  localStorage.setItem(LANGUAGE_KEY, LANGUAGE);
+}
 const DRAFT_DEBOUNCE_MS = 600;
 const DRAFT_MAX_WAIT_MS = 2000;
 
@@ -75,7 +86,7 @@ function start() {
   showOnly("view", "wait");
   socket = connect(
     "/play",
-    { token: identity.token },
+    { token: identity.token, lang: LANGUAGE },
     {
       snapshot: render,
       timer: (payload) => { if (!state) return; Object.assign(state, payload); clock.sync(payload); },

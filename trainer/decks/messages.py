@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext
 
-from ..refusals import Refusal, render
+from ..refusals import Plural, Refusal, render
 
 THEME_LABELS = {
     "tourism": lazy_gettext("Tourism"),
@@ -66,8 +66,10 @@ _MESSAGES = {
         "This card was dealt in a session, so it can't be deleted. Disable it instead: "
         "it won't be dealt again and the session's history keeps it."),
     "upload_gone": lazy_gettext("That upload has expired or was already imported. Upload the file again."),
-    "has_bad_rows": lazy_gettext(
-        "Nothing was imported: %(count)s row(s) have problems. Fix them in the file and upload it again, "
+    "has_bad_rows": Plural(
+        "Nothing was imported: %(num)s row has a problem. Fix it in the file and upload it again, "
+        "or choose to skip it.",
+        "Nothing was imported: %(num)s rows have problems. Fix them in the file and upload it again, "
         "or choose to skip them."),
     "nothing_to_import": lazy_gettext("There are no cards left to import."),
 }

@@ -56,9 +56,28 @@ def clean_note(text: str) -> str:
     return _printable(text, keep="\n\t").strip()
 
 
+def _without_accents(text: str) -> str:
+    """Greek and Latin letters lose their accents ("καφές" → "καφεσ" once casefolded).
+
+    A Greek reader sees "Ο καφές" and "ο ΚΑΦΕΣ" as the same words: capitals
+    drop the tonos. Cyrillic keeps its marks: й and и, ї and і are letters
+    of their own, not accented ones.
+    """
+    kept: list[str] = []
+    base_script = ""
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch):
+            if base_script in ("GREEK", "LATIN"):
+                continue
+        else:
+            base_script = unicodedata.name(ch, "").split(" ", 1)[0]
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def complaint_key(text: str) -> str:
-    """Two complaints are the same card ignoring case, spacing and end punctuation."""
-    key = clean_complaint(text).casefold()
+    """Two complaints are the same card ignoring case, accents, spacing and end punctuation."""
+    key = _without_accents(clean_complaint(text)).casefold()
     while key and (unicodedata.category(key[-1]).startswith("P") or key[-1].isspace()):
         key = key[:-1]
     return key

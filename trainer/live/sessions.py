@@ -35,6 +35,8 @@ class SessionSettings:
     rounds_total: int = 3
     seed: int | None = None
     profanity_filter: bool = False
+    # The projector's language; None: the first deck's.
+    language: str | None = None
 
     def check(self) -> None:
         if not self.deck_ids:
@@ -61,7 +63,7 @@ def create_session(settings: SessionSettings, owner_id: int | None = None) -> Ga
         raise game.RuleError("no_deck")
     session = GameSession(
         code=_unused_code(),
-        language=decks[0].language,
+        language=settings.language or decks[0].language,
         seed=settings.seed if settings.seed is not None else random.getrandbits(31),
         writing_seconds=settings.writing_minutes * 60,
         voting_seconds=settings.voting_seconds,
@@ -94,6 +96,14 @@ def player_for_token(token: str) -> Player | None:
     )
 
 
+def keep_language(player: Player, language: str | None) -> str:
+    """A phone that reconnects in another language keeps its new choice."""
+    if language and language != player.language:
+        player.language = language
+        db.session.commit()
+    return player.language
+
+
 def clean_name(raw: str) -> str:
     name = " ".join(raw.split())
     if not name:
@@ -103,7 +113,7 @@ def clean_name(raw: str) -> str:
     return name
 
 
-def join(code: str, raw_name: str) -> tuple[Player, str]:
+def join(code: str, raw_name: str, language: str = "en") -> tuple[Player, str]:
     """Add a player; mid-round joiners play from the next round."""
     session = find_session(code)
     if session is None:
@@ -120,6 +130,7 @@ def join(code: str, raw_name: str) -> tuple[Player, str]:
         name_key=name.casefold(),
         token_hash=token_hash(token),
         first_round=session.round_no + 1,
+        language=language,
     )
     db.session.add(player)
     try:

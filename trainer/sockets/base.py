@@ -7,12 +7,14 @@ from functools import wraps
 from typing import Any, Callable
 
 from flask import request
+from flask import session as conn
 from flask_socketio import Namespace, emit
 
 from ..extensions import db
 from ..game import RuleError
 from ..live.messages import error_answer, message_for
 from ..live.throttle import TokenBucket
+from ..views.language import speak
 from .schemas import PayloadError, parse
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ def answers(schema: type) -> Callable:
     def decorate(handler: Callable) -> Callable:
         @wraps(handler)
         def wrapper(self: Namespace, payload: Any = None) -> dict[str, Any]:
+            # The projector speaks its session's language, each phone its owner's.
+            speak(conn.get("lang"))
             try:
                 result = handler(self, parse(schema, payload))
             except PayloadError:

@@ -39,6 +39,7 @@ class HostNamespace(GameNamespace):
         if session is None:
             raise ConnectionRefusedError(message_for("not_host"))
         conn["host_session_id"] = session.id
+        conn["lang"] = session.language
         join_room(announce.host_room(session.id))
         emit("snapshot", host_snapshot(session, utcnow()))
 

@@ -9,12 +9,13 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 from ..clock import utcnow
 from ..extensions import db
 from ..game import RuleError
-from ..live import announce, drafts, presence, rounds, voting
+from ..live import announce, drafts, presence, rounds, sessions, voting
 from ..live.early_end import close_if_done
 from ..live.messages import message_for
 from ..live.sessions import player_for_token
 from ..live.snapshots import player_snapshots
 from ..models import Player
+from ..views.language import known, speak
 from . import schemas
 from .base import GameNamespace, answers
 
@@ -30,13 +31,15 @@ def current_player() -> Player:
 class PlayNamespace(GameNamespace):
     def on_connect(self, auth=None):
         try:
-            token = schemas.parse(schemas.PlayerAuth, auth).token
+            auth = schemas.parse(schemas.PlayerAuth, auth)
         except schemas.PayloadError:
-            token = ""
-        player = player_for_token(token)
+            auth = schemas.PlayerAuth(token="")
+        speak(auth.lang)
+        player = player_for_token(auth.token)
         if player is None:
             raise ConnectionRefusedError(message_for("not_player"))
         conn["player_id"] = player.id
+        conn["lang"] = sessions.keep_language(player, known(auth.lang))
         join_room(announce.play_room(player.session_id))
         join_room(announce.player_room(player.id))
         if presence.arrive(request.sid, player):

@@ -117,3 +117,5 @@ class Extend:
 @dataclass(frozen=True)
 class PlayerAuth:
     token: str
+    # The phone page's language; unknown codes are ignored, not refused.
+    lang: str = field(default="", metadata={"max": 8})

@@ -3,7 +3,7 @@
 from flask import Flask
 
 from ..extensions import csrf
-from . import admin, auth, home, host, play
+from . import admin, auth, home, host, language, play
 
 
 def register_blueprints(app: Flask) -> None:
@@ -12,5 +12,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(host.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(play.bp)
+    app.register_blueprint(language.bp)
     # Phones post JSON with no cookie to ride on: there is nothing to forge.
     csrf.exempt(play.join)

@@ -1,10 +1,28 @@
 """Sentences the browser scripts show, translated on the server.
 
 Pages embed them as a JSON data block (not executable, so the CSP stays
-strict); scripts look them up by key and fill %(name)s placeholders.
+strict); scripts look them up by key and fill %(name)s placeholders. A
+sentence with a count comes as one form per CLDR plural category of the
+page's language ({"one": …, "few": …, "many": …, "other": …, "_count": "n"});
+the browser picks one with ``Intl.PluralRules``, which uses the same
+categories, so "1 голос, 2 голоса, 5 голосов" needs no download.
 """
 
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
+
+
+def _plural(singular: str, plural: str, count: str = "n") -> dict[str, str]:
+    """Every plural form of the page's language, keyed by CLDR category.
+
+    The forms stay unformatted: the browser fills in the real count.
+    """
+    rule, translations = get_locale().plural_form, get_translations()
+    forms: dict[str, str] = {"_count": count}
+    for sample in range(200):
+        forms.setdefault(rule(sample), translations.ngettext(singular, plural, sample))
+    forms.setdefault("other", translations.ngettext(singular, plural, 1000))
+    return forms
 
 
 def client_strings() -> dict[str, str]:
@@ -18,20 +36,21 @@ def client_strings() -> dict[str, str]:
         "send": _("Send reply"),
         "update": _("Update reply"),
         "sent": _("Sent. You can still edit and send again until time is up."),
-        "chars": _("%(n)s / %(max)s characters"),
+        "chars": _plural("%(n)s / %(max)s character", "%(n)s / %(max)s characters", "max"),
         "vote": _("Vote"),
         "voted": _("✓ Voted"),
-        "votes_left": _("%(n)s of %(max)s votes left"),
+        "votes_left": _plural("%(n)s of %(max)s vote left", "%(n)s of %(max)s votes left", "max"),
         "no_ballot": _("No replies to vote on this round. Watch the projector!"),
-        "points_round": _("+%(n)s points this round"),
-        "total": _("Total: %(score)s points · rank %(rank)s of %(of)s"),
-        "final": _("You finished #%(rank)s of %(of)s with %(score)s points"),
+        "points_round": _plural("+%(n)s point this round", "+%(n)s points this round"),
+        "total": _plural("Total: %(score)s point · rank %(rank)s of %(of)s",
+                         "Total: %(score)s points · rank %(rank)s of %(of)s", "score"),
+        "final": _plural("You finished #%(rank)s of %(of)s with %(score)s point",
+                         "You finished #%(rank)s of %(of)s with %(score)s points", "score"),
         "removed": _("The trainer removed you from this session."),
         "join_failed": _("Could not reach the server. Check the Wi-Fi and try again."),
         "submitted_count": _("%(n)s of %(total)s submitted"),
         "voted_count": _("%(n)s of %(total)s have voted"),
-        "players": _("%(n)s players"),
-        "one_player": _("1 player"),
+        "players": _plural("%(n)s player", "%(n)s players"),
         "start": _("Start round 1"),
         "next_round": _("Next round"),
         "podium": _("Final podium"),
@@ -42,9 +61,8 @@ def client_strings() -> dict[str, str]:
         "end_voting": _("End voting now"),
         "remove": _("Remove"),
         "confirm_remove": _("Remove %(name)s?"),
-        "votes": _("%(n)s votes"),
-        "one_vote": _("1 vote"),
-        "points": _("%(n)s pts"),
+        "votes": _plural("%(n)s vote", "%(n)s votes"),
+        "points": _plural("%(n)s point", "%(n)s points"),
         "round_of": _("Round %(n)s of %(total)s"),
         "reply_of": _("Reply %(n)s of %(total)s"),
         "best": _("Best reply"),

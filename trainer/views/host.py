@@ -8,6 +8,7 @@ import io
 
 import segno
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -18,6 +19,7 @@ from ..live.messages import message_for
 from ..live.sessions import SessionSettings, create_session, find_session
 from ..models import Card, Deck, GameSession, Player, User
 from ..serve import base_url
+from .language import known, speak
 
 bp = Blueprint("host", __name__, url_prefix="/host")
 
@@ -28,12 +30,14 @@ def _signed_in() -> None:
     """Anonymous visitors go to the sign-in page, and come back here after."""
 
 
-def _decks():
+def _decks(language: str):
+    """Decks to deal from, the session's language first."""
     counts = func.count(Card.id).filter(Card.enabled)
-    return db.session.execute(
+    rows = db.session.execute(
         select(Deck, counts).outerjoin(Card).where(Deck.enabled, Deck.archived_at.is_(None))
         .group_by(Deck.id).order_by(Deck.name)
     ).all()
+    return sorted(rows, key=lambda row: row[0].language != language)
 
 
 def _int(name: str, default: int) -> int:
@@ -61,7 +65,13 @@ def sessions():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    form = {"writing_minutes": 7, "voting_seconds": 90, "rounds_total": 3, "deck_ids": [], "polite": False}
+    # A session speaks its trainer's language unless they pick another.
+    language = known(request.values.get("language")) or str(get_locale())
+    form = {"writing_minutes": 7, "voting_seconds": 90, "rounds_total": 3, "deck_ids": [], "polite": False,
+            "language": language}
+    decks = _decks(language)
+    # Ticked by default when nothing was chosen yet.
+    language_decks = {deck.id for deck, _count in decks if deck.language == language}
     error = None
     if request.method == "POST":
         deck_ids = tuple(int(d) for d in request.form.getlist("deck") if d.isdigit())
@@ -71,12 +81,13 @@ def new():
             "rounds_total": _int("rounds_total", 3),
             "deck_ids": list(deck_ids),
             "polite": request.form.get("polite") == "on",
+            "language": language,
         }
         try:
             game_session = create_session(
                 SessionSettings(
                     deck_ids, form["writing_minutes"], form["voting_seconds"], form["rounds_total"],
-                    profanity_filter=form["polite"],
+                    profanity_filter=form["polite"], language=language,
                 ),
                 owner_id=current_user.id,
             )
@@ -84,7 +95,8 @@ def new():
             error = message_for(broken)
         else:
             return redirect(url_for("host.projector", code=game_session.code))
-    return render_template("host_new.html", decks=_decks(), form=form, error=error), 400 if error else 200
+    return render_template("host_new.html", decks=decks, form=form, error=error,
+                           language_decks=language_decks), 400 if error else 200
 
 
 def _hosted(code: str) -> GameSession:
@@ -109,6 +121,7 @@ def join_url(code: str) -> str:
 @bp.get("/<code>")
 def projector(code: str):
     game_session = _hosted(code)
+    speak(game_session.language)  # the projector speaks the session's language
     return render_template(
         "host.html", game=game_session, join_url=join_url(game_session.code), join_page=f"{join_root()}/join",
     )

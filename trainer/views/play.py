@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import get_locale
 
 from ..clock import utcnow
 from ..game import RuleError
@@ -38,7 +39,7 @@ def join():
     if recent_attempts("join", address, utcnow(), window) >= current_app.config["JOIN_FAILURES_LIMIT"]:
         return error_answer("too_many_joins"), 429
     try:
-        player, token = sessions.join(payload["code"], payload["name"])
+        player, token = sessions.join(payload["code"], payload["name"], str(get_locale()))
     except RuleError as broken:
         if broken.code == "unknown_code":
             record_attempt("join", address, utcnow(), window)
