@@ -16,7 +16,7 @@ if ASYNC_MODE == "eventlet":
 
     eventlet.monkey_patch()
     # psycopg's C wait would block the hub on every PostgreSQL query.
-    from trainer.db_green import use_green_wait
+    from trainer.database.green import use_green_wait
 
     use_green_wait()
 elif ASYNC_MODE == "gevent":
