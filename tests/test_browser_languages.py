@@ -1,0 +1,114 @@
+"""One round in three languages at once: a Russian session on the projector,
+a Greek phone and a Ukrainian phone, in real Chromium against the real
+eventlet server. Screenshots of every screen in every language land in
+test-artifacts/languages/; longer Greek and Russian words must neither
+overflow nor clip."""
+
+from __future__ import annotations
+
+import pytest
+from babel.support import Translations
+from browser import Watched
+from live import ROOT, TRAINER, sign_in
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+SHOTS = "languages"
+CATALOGS = ROOT / "trainer" / "translations"
+PHONE = {"width": 360, "height": 640}
+
+
+def speaker(language: str):
+    """gettext/ngettext in one language, from the catalogs the server uses."""
+    translations = Translations.load(str(CATALOGS), [language])
+    return translations.gettext, translations.ngettext
+
+
+def nothing_clips(watched: Watched) -> None:
+    """No sideways scroll, and no button whose text is wider than the button."""
+    watched.no_sideways_scroll()
+    clipped = watched.page.evaluate("""() => [...document.querySelectorAll('button, .button')]
+        .filter(b => b.offsetParent !== null && (b.scrollWidth > b.clientWidth + 1))
+        .map(b => b.textContent.trim())""")
+    assert clipped == [], f"{watched.name}: clipped buttons {clipped}"
+
+
+def join(phone: Watched, base: str, code: str, name: str, language: str) -> None:
+    _, _n = speaker(language)
+    page = phone.page
+    page.goto(f"{base}/join/{code}")
+    # The phone picks its own language with the switch, named in that language.
+    page.get_by_role("link", name={"el": "Ελληνικά", "uk": "Українська"}[language]).click()
+    page.wait_for_url(f"**/join/{code}")
+    assert page.evaluate("document.documentElement.lang") == language
+    phone.shot("1-join")
+    nothing_clips(phone)
+    page.locator("#join-name").fill(name)
+    page.get_by_role("button", name=_("Join"), exact=True).click()
+    page.get_by_role("heading", name=_("You're in!")).wait_for()
+
+
+def test_a_russian_session_with_a_greek_and_a_ukrainian_phone(live_server, browser):
+    server = live_server
+    ru, ru_n = speaker("ru")
+    projector = Watched(browser, "projector-ru", {"width": 1280, "height": 720}, SHOTS)
+    greek = Watched(browser, "phone-el", PHONE, SHOTS)
+    ukrainian = Watched(browser, "phone-uk", PHONE, SHOTS)
+    host = projector.page
+
+    sign_in(host, server.url, *TRAINER, then="/host/new")
+    host.locator("select[name=language]").select_option("ru")
+    host.locator("input[name=writing_minutes]").fill("1")
+    host.locator("form.panel button[type=submit]").click()
+    host.locator("#room-code").wait_for()
+    assert host.evaluate("document.documentElement.lang") == "ru"
+    code = host.locator("#room-code").inner_text().strip()
+
+    join(greek, server.url, code, "Νικόλαος", "el")
+    join(ukrainian, server.url, code, "Богдана", "uk")
+    host.get_by_text(ru_n("%(n)s player", "%(n)s players", 2).replace("%(n)s", "2")).wait_for()
+    projector.shot("1-lobby")
+    projector.no_scroll_at_all()
+
+    host.get_by_role("button", name=ru("Start round 1")).click()
+    for phone, language, text in ((greek, "el", "Λυπάμαι πολύ, θα το φτιάξουμε αμέσως."),
+                                  (ukrainian, "uk", "Перепрошуємо! Ось що ми зробимо просто зараз.")):
+        _, _n = speaker(language)
+        box = phone.page.locator("#reply")
+        box.wait_for()
+        box.fill(text)
+        phone.page.get_by_text(_("Draft saved")).wait_for()
+        phone.shot("2-writing")
+        nothing_clips(phone)
+    projector.shot("2-writing")
+    projector.no_scroll_at_all()
+    for phone, language in ((greek, "el"), (ukrainian, "uk")):
+        _, _n = speaker(language)
+        phone.page.get_by_role("button", name=_("Send reply")).click()
+
+    for phone, language in ((greek, "el"), (ukrainian, "uk")):
+        _, _n = speaker(language)
+        phone.page.get_by_role("heading", name=_("Vote for the best replies")).wait_for()
+        phone.shot("3-voting")
+        nothing_clips(phone)
+    projector.shot("3-voting")
+    projector.no_scroll_at_all()
+    for phone, language in ((greek, "el"), (ukrainian, "uk")):
+        _, _n = speaker(language)
+        phone.page.get_by_role("button", name=_("Vote"), exact=True).first.click()
+
+    host.get_by_role("heading", name=ru("Leaderboard")).wait_for()
+    projector.shot("4-results")
+    projector.no_scroll_at_all()
+    for phone, language in ((greek, "el"), (ukrainian, "uk")):
+        _, _n = speaker(language)
+        # One vote each: "+100 points this round" in the phone's own plural form.
+        phone.page.get_by_text(_n("+%(n)s point this round", "+%(n)s points this round", 100)
+                               .replace("%(n)s", "100")).wait_for()
+        phone.shot("4-results")
+        nothing_clips(phone)
+
+    everyone = [projector, greek, ukrainian]
+    assert [p for w in everyone for p in w.problems] == []
+    for watched in everyone:
+        watched.context.close()
