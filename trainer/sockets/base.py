@@ -7,7 +7,6 @@ from functools import wraps
 from typing import Any, Callable
 
 from flask import request
-from flask import session as conn
 from flask_socketio import Namespace, emit
 
 from ..extensions import db
@@ -32,7 +31,7 @@ def answers(schema: type) -> Callable:
         @wraps(handler)
         def wrapper(self: Namespace, payload: Any = None) -> dict[str, Any]:
             # The projector speaks its session's language, each phone its owner's.
-            speak(conn.get("lang"))
+            speak(self.languages.get(request.sid))
             try:
                 result = handler(self, parse(schema, payload))
             except PayloadError:
@@ -61,8 +60,10 @@ class GameNamespace(Namespace):
 
     def __init__(self, namespace: str) -> None:
         super().__init__(namespace)
-        # One bucket per live connection of this worker; dropped on disconnect.
+        # One bucket and one language per live connection of this worker;
+        # both dropped on disconnect.
         self.buckets: dict[str, TokenBucket] = {}
+        self.languages: dict[str, str] = {}
 
     def trigger_event(self, event: str, sid: str, *args: Any) -> Any:
         # Runs before Flask-SocketIO pushes the request context, hence the
@@ -70,6 +71,7 @@ class GameNamespace(Namespace):
         if event in ("connect", "disconnect"):
             if event == "disconnect":
                 self.buckets.pop(sid, None)
+                self.languages.pop(sid, None)
             return super().trigger_event(event, sid, *args)
         environ = self.socketio.server.get_environ(sid, namespace=self.namespace)
         if not environ:
@@ -77,9 +79,11 @@ class GameNamespace(Namespace):
         app = environ["flask.app"]
         if not self._allowed(sid, app.config):
             with app.request_context(environ):
+                speak(self.languages.get(sid))
                 return error_answer("slow_down")
         if not hasattr(self, "on_" + event):
             with app.request_context(environ):
+                speak(self.languages.get(sid))
                 return error_answer("unknown_event")
         return super().trigger_event(event, sid, *args)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask import session as conn
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
@@ -39,7 +40,7 @@ class HostNamespace(GameNamespace):
         if session is None:
             raise ConnectionRefusedError(message_for("not_host"))
         conn["host_session_id"] = session.id
-        conn["lang"] = session.language
+        self.languages[request.sid] = session.language
         join_room(announce.host_room(session.id))
         emit("snapshot", host_snapshot(session, utcnow()))
 

@@ -39,7 +39,7 @@ class PlayNamespace(GameNamespace):
         if player is None:
             raise ConnectionRefusedError(message_for("not_player"))
         conn["player_id"] = player.id
-        conn["lang"] = sessions.keep_language(player, known(auth.lang))
+        self.languages[request.sid] = sessions.keep_language(player, known(auth.lang))
         join_room(announce.play_room(player.session_id))
         join_room(announce.player_room(player.id))
         if presence.arrive(request.sid, player):
