@@ -137,3 +137,17 @@ def test_duplicates_are_found_across_case_and_accents(one, other):
 @pytest.mark.parametrize("one, other", [("Мій чай", "Мии чаи"), ("Її дім", "Іі дім")])
 def test_cyrillic_letters_with_marks_stay_letters_of_their_own(one, other):
     assert complaint_key(one) != complaint_key(other)
+
+
+@pytest.mark.parametrize("language", ["ru", "uk", "el"])
+def test_dates_on_admin_pages_follow_the_readers_language(app, client, language):
+    from babel.dates import format_datetime
+
+    admin = make_user("ada", "admin")
+    sign_in(client, admin)
+    client.get(f"/language/{language}")
+    page = client.get("/admin/users").get_data(as_text=True)
+    # Times are shown in the configured zone (UTC by default), months in the reader's words.
+    expected = format_datetime(admin.created_at, "d MMM y", tzinfo="UTC", locale=language)
+    assert expected in page
+    assert format_datetime(admin.created_at, "d MMM y", tzinfo="UTC", locale="en") not in page
