@@ -6,6 +6,8 @@ overflow nor clip."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from babel.support import Translations
 from browser import Watched
@@ -16,6 +18,7 @@ pytestmark = [pytest.mark.live, pytest.mark.browser]
 SHOTS = "languages"
 CATALOGS = ROOT / "trainer" / "translations"
 PHONE = {"width": 360, "height": 640}
+CYRILLIC = re.compile("[а-яё]", re.I)
 
 
 def speaker(language: str):
@@ -58,6 +61,9 @@ def test_a_russian_session_with_a_greek_and_a_ukrainian_phone(live_server, brows
 
     sign_in(host, server.url, *TRAINER, then="/host/new")
     host.locator("select[name=language]").select_option("ru")
+    # Choosing Russian ticks the Russian deck, and only it.
+    ticked = host.locator("input[name=deck]:checked")
+    assert ticked.count() == 1 and ticked.get_attribute("data-language") == "ru"
     host.locator("input[name=writing_minutes]").fill("1")
     host.locator("form.panel button[type=submit]").click()
     host.locator("#room-code").wait_for()
@@ -76,6 +82,8 @@ def test_a_russian_session_with_a_greek_and_a_ukrainian_phone(live_server, brows
         _, _n = speaker(language)
         box = phone.page.locator("#reply")
         box.wait_for()
+        # The card comes from the Russian deck, whatever the phone speaks.
+        assert CYRILLIC.search(phone.page.locator("#card-text").inner_text())
         box.fill(text)
         phone.page.get_by_text(_("Draft saved")).wait_for()
         phone.shot("2-writing")
