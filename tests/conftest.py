@@ -9,18 +9,27 @@ from datetime import datetime, timedelta
 import pytest
 from flask import g
 
-from trainer import clock, create_app
+from trainer import clock, create_app, paths
 from trainer.accounts import users as accounts
 from trainer.extensions import db, socketio
 from trainer.live.sessions import SessionSettings, create_session, join
 from trainer.models import Deck, User
 
 T0 = datetime(2026, 11, 23, 9, 0, 0)
+# Every app starts with the decks shipped in decks/ (one per language).
+SHIPPED_DECKS = len(list(paths.DECKS.glob("*.json")))
 
 
 def database_url(tmp_path) -> str:
     """SQLite per test by default; TEST_DATABASE_URL runs the suite elsewhere."""
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture(autouse=True)
+def english_terminal(monkeypatch):
+    """The CLI speaks the terminal's language; tests expect English unless they say so."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def forget_logins_after_requests(app) -> None:

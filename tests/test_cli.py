@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SHIPPED_DECKS
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
@@ -95,7 +96,7 @@ def test_import_refuses_a_file_with_bad_rows_and_lists_every_one(cli, tmp_path):
     assert "line 4: Difficulty must be 1, 2 or 3, not “5”." in result.output
     assert "line 5: The complaint is 281 characters long" in result.output
     assert "Nothing was imported: 3 rows have problems" in result.output
-    assert cards_in("Spa") == [] and db.session.scalar(select(func.count(Deck.id))) == 1
+    assert cards_in("Spa") == [] and db.session.scalar(select(func.count(Deck.id))) == SHIPPED_DECKS
     skipped = cli("decks", "import", str(path), "--deck", "Spa", "--skip-invalid")
     assert skipped.exit_code == 0 and "Added 1 card to “Spa”; skipped 3." in skipped.output
     assert cards_in("Spa") == ["Good one"]
@@ -115,7 +116,7 @@ def test_import_refuses_unreadable_files(cli, tmp_path, content, name, message):
     path.write_bytes(content)
     result = cli("decks", "import", str(path))
     assert result.exit_code == 1 and message in result.output
-    assert db.session.scalar(select(func.count(Deck.id))) == 1
+    assert db.session.scalar(select(func.count(Deck.id))) == SHIPPED_DECKS
 
 
 def test_import_of_a_missing_file_is_a_usage_error(cli, tmp_path):
@@ -139,7 +140,8 @@ def test_export_to_stdout_and_by_slug(cli):
     result = cli("decks", "export", "starter-en", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout_bytes)
-    assert data["slug"] == "starter-en" and len(data["cards"]) == db.session.scalar(select(func.count(Card.id)))
+    in_deck = select(func.count(Card.id)).join(Deck).where(Deck.slug == "starter-en")
+    assert data["slug"] == "starter-en" and len(data["cards"]) == db.session.scalar(in_deck)
     csv = cli("decks", "export", "starter-en", "--format", "csv")
     assert csv.stdout_bytes.startswith("\ufeffcomplaint,coach_note,theme,difficulty,enabled".encode())
 

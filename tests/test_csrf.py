@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD, database_url, forget_logins_after_requests, make_user
+from conftest import PASSWORD, SHIPPED_DECKS, database_url, forget_logins_after_requests, make_user
 from sqlalchemy import func, select
 
 from trainer import create_app
@@ -63,7 +63,7 @@ def test_signed_in_posts_without_the_token_change_nothing(csrf_app, url, data):
     assert answer.status_code == 400, url
     assert db.session.scalar(select(func.count(Card.id))) == cards
     assert db.session.scalar(select(func.count(GameSession.id))) == 0
-    assert db.session.scalar(select(func.count(Deck.id))) == 1
+    assert db.session.scalar(select(func.count(Deck.id))) == SHIPPED_DECKS
     assert db.session.get(Deck, 1).archived_at is None
     assert client.get("/admin/decks").status_code == 200, "still signed in"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import make_user, sign_in
+from conftest import SHIPPED_DECKS, make_user, sign_in
 from sqlalchemy import func, select
 
 from trainer import paths
@@ -174,7 +174,7 @@ def test_shipped_decks_load_once(app):
     assert before >= 40
     assert load_shipped_decks(paths.DECKS) == []
     assert db.session.scalar(select(func.count(Card.id))) == before
-    assert db.session.scalar(select(func.count(Deck.id))) == 1
+    assert db.session.scalar(select(func.count(Deck.id))) == SHIPPED_DECKS
 
 
 def test_cli_loads_decks(runner):

@@ -80,11 +80,13 @@ def test_the_projector_speaks_the_sessions_language(app, client, seed):
 def test_a_new_session_speaks_its_trainers_language_and_offers_its_decks_first(app, client):
     db.session.add(Deck(slug="greek-test", name="Ελληνική τράπουλα", language="el"))
     db.session.commit()
-    greek = db.session.query(Deck).filter_by(slug="greek-test").one().id
     sign_in(client, make_user("nikos"))
     html = client.get("/host/new", headers={"Accept-Language": "el"}).get_data(as_text=True)
-    first_deck = re.search(r'name="deck" value="(\d+)"\s*(checked)?', html)
-    assert first_deck.group(1) == str(greek) and first_deck.group(2) == "checked"
+    boxes = re.findall(r'<input type="checkbox" name="deck" value="\d+" data-language="(\w+)"\s*(checked)?', html)
+    languages = [language for language, _checked in boxes]
+    greek = languages.count("el")
+    assert greek == 2 and languages[:greek] == ["el"] * greek, languages  # Greek decks first
+    assert all(bool(checked) == (language == "el") for language, checked in boxes)  # and only they ticked
     assert re.search(r'<option value="el" lang="el" selected>', html)
 
 
@@ -151,3 +153,14 @@ def test_dates_on_admin_pages_follow_the_readers_language(app, client, language)
     expected = format_datetime(admin.created_at, "d MMM y", tzinfo="UTC", locale=language)
     assert expected in page
     assert format_datetime(admin.created_at, "d MMM y", tzinfo="UTC", locale="en") not in page
+
+
+@pytest.mark.parametrize("terminal, expected", [
+    ("uk_UA.UTF-8", "Облікового запису «nobody» немає."),
+    ("el_GR.UTF-8", "Δεν υπάρχει λογαριασμός με το όνομα «nobody»."),
+    ("ru_RU.UTF-8", "Учётной записи «nobody» нет."),
+    ("C.UTF-8", "There is no account called “nobody”."),
+])
+def test_the_command_line_speaks_the_terminals_language(app, terminal, expected):
+    result = app.test_cli_runner().invoke(args=["users", "delete", "nobody"], env={"LANG": terminal})
+    assert result.exit_code == 1 and expected in result.output

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from trainer import paths
-from trainer.decks.rules import COACH_NOTE_MAX, COMPLAINT_MAX, THEMES, complaint_key
 from trainer.decks.files import read_file
+from trainer.decks.rules import COACH_NOTE_MAX, COMPLAINT_MAX, THEMES, complaint_key
 from trainer.extensions import db
 from trainer.models import Deck
 

@@ -4,11 +4,12 @@ Order of choice: a page that must speak someone else's language (the
 projector speaks its session's), then the signed-in account's preference,
 then what this browser chose with the switch (a cookie, a year long), then
 the browser's Accept-Language, then English. Anything unknown or malformed
-is skipped, never an error.
+is skipped, never an error. The command line speaks the terminal's language.
 """
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, has_request_context, redirect, request
@@ -44,9 +45,18 @@ def _fresh_choice() -> None:
     g.pop("_flask_babel", None)
 
 
+def command_line_language() -> str | None:
+    """The CLI speaks the terminal's language (LC_ALL, LC_MESSAGES or LANG, as gettext reads them)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return known(value.split(".")[0].split("_")[0].lower())
+    return None
+
+
 def pick_locale() -> str | None:
     if not has_request_context():
-        return None  # the CLI: the default locale
+        return command_line_language()  # None: the default, English
     forced = g.get("language_override")
     if forced:
         return forced
