@@ -34,8 +34,7 @@ catalogs: $(COMPILED)
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-default-keywords --no-wrap --sort-by-file \
 		--project "Too Sandy" --copyright-holder "Too Sandy" -o trainer/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i trainer/translations/messages.pot -d trainer/translations --no-wrap \
-		--ignore-obsolete --init-missing
+	$(VENV)/bin/pybabel update -i trainer/translations/messages.pot -d trainer/translations --no-wrap
 	$(MAKE) --no-print-directory catalogs
 
 test: $(VENV)/.installed-test catalogs
