@@ -28,6 +28,8 @@ def test_wheel_carries_static_templates_and_decks(tmp_path):
         "trainer/static/js/admin.js",
         "trainer/migrations/env.py",
         "trainer/migrations/versions/0001_baseline.py",
+        "trainer/decks/shipped/starter-ru.json",
+        *(f"trainer/translations/{lang}/LC_MESSAGES/messages.mo" for lang in ("ru", "uk", "el")),
     ):
         assert expected in names
 
@@ -43,6 +45,8 @@ def test_wheel_carries_static_templates_and_decks(tmp_path):
                           "SQLALCHEMY_DATABASE_URI": "sqlite://"}})
         page = app.test_client().get("/join")
         assert page.status_code == 200 and b"Room code" in page.data
+        greek = app.test_client().get("/join", headers={"Accept-Language": "el"})
+        assert "Κωδικός δωματίου" in greek.get_data(as_text=True)
         # The schema came from the wheel's own migrations.
         from trainer.database.schema import current_revision
         with app.app_context():
