@@ -45,7 +45,7 @@ def test_wheel_carries_static_templates_and_decks(tmp_path):
                           "SQLALCHEMY_DATABASE_URI": "sqlite://"}})
         page = app.test_client().get("/join")
         assert page.status_code == 200 and b"Room code" in page.data
-        greek = app.test_client().get("/join", headers={"Accept-Language": "el"})
+        greek = app.test_client().get("/join", headers={{"Accept-Language": "el"}})
         assert "Κωδικός δωματίου" in greek.get_data(as_text=True)
         # The schema came from the wheel's own migrations.
         from trainer.database.schema import current_revision
