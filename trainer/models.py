@@ -102,7 +102,8 @@ class Player(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("game_session.id"), index=True)
     name: Mapped[str] = mapped_column(String(24))
-    name_key: Mapped[str | None] = mapped_column(String(24))
+    # The name's confusables skeleton (live/names.py): case folding can lengthen it.
+    name_key: Mapped[str | None] = mapped_column(String(96))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # A player who joins mid-round plays from the next round on.
     first_round: Mapped[int] = mapped_column(Integer, default=1)

@@ -19,9 +19,9 @@ from ..clock import utcnow
 from ..extensions import db
 from ..game import phases
 from ..models import Deck, GameSession, Player
+from .names import clean_name, name_key
 from .tokens import new_room_code, new_token, normalise_code, token_hash
 
-NAME_MAX = 24
 WRITING_MINUTES = (1, 15)
 VOTING_SECONDS = (20, 600)
 ROUNDS = (1, 10)
@@ -104,15 +104,6 @@ def keep_language(player: Player, language: str | None) -> str:
     return player.language
 
 
-def clean_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not name:
-        raise game.RuleError("name_blank")
-    if len(name) > NAME_MAX:
-        raise game.RuleError("name_too_long", limit=NAME_MAX)
-    return name
-
-
 def join(code: str, raw_name: str, language: str = "en") -> tuple[Player, str]:
     """Add a player; mid-round joiners play from the next round."""
     session = find_session(code)
@@ -127,7 +118,7 @@ def join(code: str, raw_name: str, language: str = "en") -> tuple[Player, str]:
     player = Player(
         session=session,
         name=name,
-        name_key=name.casefold(),
+        name_key=name_key(name),
         token_hash=token_hash(token),
         first_round=session.round_no + 1,
         language=language,
