@@ -23,7 +23,9 @@ def test_a_name_is_shown_without_what_hides_or_reorders_text(typed, shown):
     assert clean_name(typed) == shown
 
 
-@pytest.mark.parametrize("typed, code", [(f"{ZWSP}{RLO} \u2060", "name_blank"), ("x" * (NAME_MAX + 1), "name_too_long")])
+@pytest.mark.parametrize("typed, code", [
+    (f"{ZWSP}{RLO} \u2060", "name_blank"), ("x" * (NAME_MAX + 1), "name_too_long"),
+])
 def test_names_made_of_nothing_or_too_long_are_refused(typed, code):
     with pytest.raises(RuleError) as refused:
         clean_name(typed)
