@@ -41,6 +41,7 @@ class ServerProcess:
             "HOST": "127.0.0.1",
             "TRAINER_DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
             "TRAINER_SECRET_KEY": "bench-only",
+            "TRAINER_BACKUP_FOLDER": str(workdir / "backups"),
             "TRAINER_PUBLIC_URL": self.url,
             **(env or {}),
         }

@@ -53,6 +53,8 @@ def app(tmp_path):
             "WTF_CSRF_ENABLED": False,
             # scrypt is slow on purpose; tests make many accounts.
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            # Never the checkout's instance/backups/.
+            "BACKUP_FOLDER": str(tmp_path / "backups"),
         }
     )
     forget_logins_after_requests(app)

@@ -42,6 +42,8 @@ class LiveServer:
             "HOST": "127.0.0.1",
             "TRAINER_DATABASE_URL": f"sqlite:///{workdir / 'live.sqlite3'}",
             "TRAINER_SECRET_KEY": "live-test",
+            # Its own backups, never the checkout's instance/backups/.
+            "TRAINER_BACKUP_FOLDER": str(workdir / "backups"),
             # Phones in tests reach the server on loopback, never the LAN.
             "TRAINER_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
             **(extra_env or {}),

@@ -16,7 +16,7 @@ ADMIN_ENDPOINTS = {
     "admin.index", "admin.decks", "admin.new_deck", "admin.deck", "admin.edit_deck", "admin.archive_deck",
     "admin.restore_deck", "admin.delete_deck", "admin.export_deck", "admin.add_card", "admin.paste_cards",
     "admin.edit_card", "admin.toggle_card", "admin.delete_card", "admin.new_import", "admin.import_preview",
-    "admin.cancel_import", "admin.users", "admin.edit_user", "admin.delete_user",
+    "admin.cancel_import", "admin.users", "admin.edit_user", "admin.delete_user", "admin.backups", "admin.back_up_now",
 }
 HOST_ENDPOINTS = {"host.sessions", "host.new", "host.projector", "host.qr"}
 HOST_EVENTS = ["sync", "next", "end_phase", "extend", "pause", "resume", "remove_player"]

@@ -33,6 +33,7 @@ def deployment(tmp_path):
             # Pub/sub channels ignore Redis database numbers: one per run.
             "TRAINER_MESSAGE_QUEUE_CHANNEL": f"too-sandy-test-{secrets.token_hex(4)}",
             "TRAINER_SECRET_KEY": "scale-out-test",
+            "TRAINER_BACKUP_FOLDER": str(tmp_path / "backups"),
         })
         nginx = Nginx(tmp_path, workers.ports)
         workers.env["TRAINER_PUBLIC_URL"] = nginx.url

@@ -16,7 +16,9 @@ from flask_babel import ngettext
 from . import paths
 from .accounts import users as accounts
 from .accounts.messages import AccountError
-from .database.backup import BackupError, backup_sqlite
+from .clock import utcnow
+from .database.backup import BackupError, backup_sqlite, restore_sqlite
+from .database.schema import known_revisions
 from .decks import imports as deckimport
 from .decks import store as deckstore
 from .decks.files import DeckFileRefused, export_csv, export_json
@@ -59,7 +61,24 @@ def register(app: Flask) -> None:
             pages = backup_sqlite(db.engine, path)
         except BackupError as problem:
             raise click.ClickException(str(problem)) from None
-        click.echo(f"Backed up {pages} pages to {path}")
+        click.echo(ngettext("Backed up %(num)s page to %(path)s.", "Backed up %(num)s pages to %(path)s.", pages,
+                            path=path))
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def restore_command(path: Path) -> None:
+        """Put a backup in place of the SQLite database. Stop the server first."""
+        if db.engine.dialect.name != "sqlite" or not db.engine.url.database:
+            raise click.ClickException(_("restore puts back SQLite backups; for PostgreSQL use pg_restore "
+                                         "(see docs/deploy.md)."))
+        live = Path(db.engine.url.database)
+        db.engine.dispose()
+        try:
+            aside = restore_sqlite(live, path, known_revisions(), utcnow())
+        except BackupError as problem:
+            raise click.ClickException(str(problem)) from None
+        click.echo(_("Restored %(file)s. The database it replaced is kept as %(aside)s. Start the server: "
+                     "it upgrades the restored database if it is older.", file=path.name, aside=aside.name))
 
     app.cli.add_command(users)
     app.cli.add_command(decks)

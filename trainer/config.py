@@ -40,6 +40,10 @@ DEFAULTS = {
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     # Autosaved drafts arriving this close together share one transaction.
     "DRAFT_FLUSH_SECONDS": 0.05,
+    # SQLite backups: where (empty: instance/backups/), how often (0 turns them off), how many kept.
+    "BACKUP_FOLDER": "",
+    "BACKUP_EVERY_HOURS": 24,
+    "BACKUP_KEEP": 7,
 }
 
 # Nothing here loads from another origin: the product works on a LAN with no

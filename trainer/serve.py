@@ -4,14 +4,23 @@ work out the address phones use to reach this machine on the office LAN."""
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
+from datetime import timedelta
+from pathlib import Path
 
 import ifaddr
 from flask import Flask
 
 from .accounts.users import first_run_link
-from .extensions import socketio
+from .clock import utcnow
+from .database.backup import take_if_due
+from .extensions import db, socketio
 from .live import presence, sweeper
+
+log = logging.getLogger(__name__)
+# How often each worker asks whether the daily backup is due.
+BACKUP_CHECK_SECONDS = 600
 
 # Interfaces made by container and VM tools: phones can't reach those.
 _VIRTUAL_PREFIXES = ("docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "lo")
@@ -61,6 +70,27 @@ def start_worker(app: Flask) -> None:
     # Every worker sweeps deadlines; closing a phase is a conditional update,
     # so however many sweep, each phase closes (and is announced) once.
     sweeper.start(app)
+    if app.config["BACKUP_EVERY_HOURS"]:
+        socketio.start_background_task(_back_up_forever, app)
+
+
+def backup_folder(app: Flask) -> Path:
+    return Path(app.config["BACKUP_FOLDER"] or Path(app.instance_path) / "backups")
+
+
+def _back_up_forever(app: Flask) -> None:
+    """The daily SQLite backup: every worker asks now and then, one takes it."""
+    every = timedelta(hours=float(app.config["BACKUP_EVERY_HOURS"]))
+    while True:
+        try:
+            with app.app_context():
+                taken = take_if_due(db.engine, backup_folder(app), utcnow(), every,
+                                    int(app.config["BACKUP_KEEP"]), pause=lambda: socketio.sleep(0))
+            if taken:
+                log.info("backup taken: %s", taken)
+        except Exception:  # a full disk must not stop the game; say so and try later
+            log.exception("scheduled backup failed; free space under %s", backup_folder(app))
+        socketio.sleep(BACKUP_CHECK_SECONDS)
 
 
 def serve(app: Flask) -> None:

@@ -33,3 +33,10 @@ def current_revision() -> str | None:
 
     with db.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def known_revisions() -> set[str]:
+    """Every revision in migrations/: a backup from any of them can be restored and upgraded."""
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory(str(paths.MIGRATIONS)).walk_revisions()}
