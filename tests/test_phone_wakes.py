@@ -41,3 +41,41 @@ def test_waking_phone_refreshes_at_once(live_server, browser, tmp_path):
                                  " || document.getElementById('phone-clock').textContent.startsWith('7:')",
                                  timeout=3000)
     assert phone.problems == [] and projector.problems == []
+
+
+def test_a_late_older_snapshot_is_dropped_and_a_newer_one_drawn(live_server, browser, tmp_path):
+    """Two workers' phase changes can cross in Redis: a screen keeps the newest version.
+
+    The phone asks for the state (a waking phone's sync) while the database
+    holds an *older* clock version with another deadline: it must keep what
+    it shows. Then a newer version arrives and is drawn.
+    """
+    projector = Watched(browser, "projector", {"width": 1280, "height": 720}, "wake")
+    host = projector.page
+    sign_in(host, live_server.url, *TRAINER, then="/host/new")
+    host.get_by_label("Writing time (minutes)").fill("2")
+    host.get_by_role("button", name="Create session").click()
+    code = host.locator("#room-code").inner_text().strip()
+    phone = Watched(browser, "phone", {"width": 360, "height": 640}, "wake")
+    phone.page.goto(f"{live_server.url}/join/{code}")
+    phone.page.get_by_label("Your name").fill("Crossed")
+    phone.page.get_by_role("button", name="Join").click()
+    phone.page.get_by_role("heading", name="You're in!").wait_for()
+    host.get_by_role("button", name="Start round 1").click()
+    clock = phone.page.locator("#phone-clock")
+    phone.page.get_by_label("Your reply").wait_for()
+    database = tmp_path / "live.sqlite3"
+
+    with sqlite3.connect(database) as db:  # an older state: lower version, later deadline
+        db.execute("UPDATE game_session SET deadline = datetime(deadline, '+300 seconds'), "
+                   "clock_version = clock_version - 1")
+    phone.page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    phone.page.wait_for_timeout(1500)
+    assert clock.inner_text().startswith(("2:", "1:")), "the older snapshot was drawn"
+
+    with sqlite3.connect(database) as db:  # and now a newer one
+        db.execute("UPDATE game_session SET clock_version = clock_version + 2")
+    phone.page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    phone.page.wait_for_function("['6:', '7:'].some(s => document.getElementById('phone-clock')"
+                                 ".textContent.startsWith(s))", timeout=3000)
+    assert phone.problems == [] and projector.problems == []

@@ -202,3 +202,18 @@ def test_votes_are_stored_once_and_scores_equal_votes(seed, sockets, fake_clock)
     assert ack(phones[0], "/play", "vote", {"reply_id": target})["ok"]
     assert ack(phones[0], "/play", "vote", {"reply_id": target})["code"] == "already_voted"
     assert db.session.scalar(select(func.count(Vote.id))) == 1
+
+
+def test_every_snapshot_and_timer_carries_the_clock_version(app, seed, sockets):
+    """Screens drop a change older than one they drew (two workers can cross in Redis)."""
+    seeded = seed(players=2)
+    host, phones = sockets.room(seeded)
+    first = last(phones[0], "/play", "snapshot")["version"]
+    ack(host, "/host", "next")
+    writing = last(phones[0], "/play", "snapshot")
+    assert writing["phase"] == "writing" and writing["version"] > first
+    assert last(host, "/host", "snapshot")["version"] == writing["version"]
+    ack(host, "/host", "extend", {"seconds": 60})
+    timer = last(phones[1], "/play", "timer")
+    assert timer["version"] > writing["version"]
+    assert ack(phones[1], "/play", "sync")["snapshot"]["version"] == timer["version"]

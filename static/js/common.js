@@ -20,6 +20,22 @@ export function t(key, params = {}) {
   return template.replace(/%\((\w+)\)s/g, (_, name) => String(params[name] ?? ""));
 }
 
+// Every snapshot and timer carries the session's clock version. With several
+// workers, two changes can arrive out of order; a screen keeps the newer.
+let newestVersion = -1;
+
+export function isNewest(payload) {
+  if (typeof payload?.version !== "number") return true;
+  if (payload.version < newestVersion) return false;
+  newestVersion = payload.version;
+  return true;
+}
+
+// Another session (a phone that joins a new room) starts counting again.
+export function forgetVersions() {
+  newestVersion = -1;
+}
+
 // Build an element; text always goes in through textContent, never HTML.
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

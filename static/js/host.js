@@ -1,5 +1,5 @@
 // The projector: draws each phase from snapshots and runs the trainer's buttons.
-import { $, Countdown, connect, el, formatClock, request, setText, showOnly, t } from "./common.js";
+import { $, Countdown, connect, el, formatClock, isNewest, request, setText, showOnly, t } from "./common.js";
 
 const app = $("app");
 const CAROUSEL_MS = 10000;
@@ -22,7 +22,10 @@ const socket = connect(
     snapshot: render,
     // Updates only make sense on top of a snapshot; one always comes first
     // on (re)connect, so anything earlier is covered by it.
-    timer: (payload) => { if (!state) return; Object.assign(state, payload); clock.sync(payload); drawControls(); },
+    timer: (payload) => {
+      if (!state || !isNewest(payload)) return;
+      Object.assign(state, payload); clock.sync(payload); drawControls();
+    },
     progress: (payload) => state && drawProgress(payload),
     player_joined: (player) => {
       if (!state || state.players.some((p) => p.id === player.id)) return;
@@ -52,6 +55,7 @@ document.addEventListener("visibilitychange", async () => {
 });
 
 function render(snapshot) {
+  if (!isNewest(snapshot)) return; // an older phase change that arrived late
   state = snapshot;
   clock.sync(snapshot);
   showOnly("phase", snapshot.phase);

@@ -1,7 +1,8 @@
 // The phone: join, write against the clock, vote, see points.
 // What the player types is kept in localStorage until the server has it.
 import {
-  $, Countdown, connect, el, formatClock, request, requestId, requestSurely, setText, showOnly, t,
+  $, Countdown, connect, el, forgetVersions, formatClock, isNewest, request, requestId, requestSurely, setText,
+  showOnly, t,
 } from "./common.js";
 
 const PLAYER_KEY = "too-sandy:player";
@@ -74,6 +75,7 @@ $("join-form").addEventListener("submit", async (event) => {
 
 function forget(message) {
   localStorage.removeItem(PLAYER_KEY);
+  forgetVersions();
   socket?.disconnect();
   socket = null;
   showJoin(message);
@@ -82,6 +84,7 @@ function forget(message) {
 // --- connection -------------------------------------------------------------
 
 function start() {
+  forgetVersions(); // a new identity may be a new session, whose versions start again
   setText("who", identity.name);
   showOnly("view", "wait");
   socket = connect(
@@ -89,7 +92,10 @@ function start() {
     { token: identity.token, lang: LANGUAGE },
     {
       snapshot: render,
-      timer: (payload) => { if (!state) return; Object.assign(state, payload); clock.sync(payload); },
+      timer: (payload) => {
+        if (!state || !isNewest(payload)) return;
+        Object.assign(state, payload); clock.sync(payload);
+      },
       removed: () => forget(t("removed")),
     },
     (status, err) => {
@@ -112,6 +118,7 @@ document.addEventListener("visibilitychange", async () => {
 // --- drawing ----------------------------------------------------------------
 
 function render(snapshot) {
+  if (!isNewest(snapshot)) return; // an older phase change that arrived late
   const previous = state;
   state = snapshot;
   clock.sync(snapshot);

@@ -27,6 +27,9 @@ PODIUM = 3
 
 def clock_payload(session: GameSession, now: datetime) -> dict[str, Any]:
     return {
+        # Bumped by every phase or timer change: with several workers, two
+        # changes can arrive through Redis out of order, and screens keep the newer.
+        "version": session.clock_version,
         "deadline": epoch_ms(session.deadline),
         "paused_remaining": session.paused_remaining_ms,
         "server_now": epoch_ms(now),
