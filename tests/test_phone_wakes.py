@@ -12,22 +12,27 @@ from live import TRAINER, sign_in
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
 
-def test_waking_phone_refreshes_at_once(live_server, browser, tmp_path):
+def writing_phone(server, browser, name: str):
+    """A projector and one phone, two minutes into round 1's writing; returns (projector, phone)."""
     projector = Watched(browser, "projector", {"width": 1280, "height": 720}, "wake")
     host = projector.page
-    sign_in(host, live_server.url, *TRAINER, then="/host/new")
+    sign_in(host, server.url, *TRAINER, then="/host/new")
     host.get_by_label("Writing time (minutes)").fill("2")
     host.get_by_role("button", name="Create session").click()
     code = host.locator("#room-code").inner_text().strip()
-
     phone = Watched(browser, "phone", {"width": 360, "height": 640}, "wake")
-    phone.page.goto(f"{live_server.url}/join/{code}")
-    phone.page.get_by_label("Your name").fill("Sleepy")
+    phone.page.goto(f"{server.url}/join/{code}")
+    phone.page.get_by_label("Your name").fill(name)
     phone.page.get_by_role("button", name="Join").click()
     phone.page.get_by_role("heading", name="You're in!").wait_for()
     host.get_by_role("button", name="Start round 1").click()
-    clock = phone.page.locator("#phone-clock")
     phone.page.get_by_label("Your reply").wait_for()
+    return projector, phone
+
+
+def test_waking_phone_refreshes_at_once(live_server, browser, tmp_path):
+    projector, phone = writing_phone(live_server, browser, "Sleepy")
+    clock = phone.page.locator("#phone-clock")
     assert clock.inner_text().startswith(("2:", "1:"))
 
     # The server's state changes with nothing pushed to the phone (as when
@@ -50,20 +55,8 @@ def test_a_late_older_snapshot_is_dropped_and_a_newer_one_drawn(live_server, bro
     holds an *older* clock version with another deadline: it must keep what
     it shows. Then a newer version arrives and is drawn.
     """
-    projector = Watched(browser, "projector", {"width": 1280, "height": 720}, "wake")
-    host = projector.page
-    sign_in(host, live_server.url, *TRAINER, then="/host/new")
-    host.get_by_label("Writing time (minutes)").fill("2")
-    host.get_by_role("button", name="Create session").click()
-    code = host.locator("#room-code").inner_text().strip()
-    phone = Watched(browser, "phone", {"width": 360, "height": 640}, "wake")
-    phone.page.goto(f"{live_server.url}/join/{code}")
-    phone.page.get_by_label("Your name").fill("Crossed")
-    phone.page.get_by_role("button", name="Join").click()
-    phone.page.get_by_role("heading", name="You're in!").wait_for()
-    host.get_by_role("button", name="Start round 1").click()
+    projector, phone = writing_phone(live_server, browser, "Crossed")
     clock = phone.page.locator("#phone-clock")
-    phone.page.get_by_label("Your reply").wait_for()
     database = tmp_path / "live.sqlite3"
 
     with sqlite3.connect(database) as db:  # an older state: lower version, later deadline
