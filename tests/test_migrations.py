@@ -118,7 +118,7 @@ def test_foreign_keys_still_hold_after_the_upgrade(tmp_path):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
         fks = {fk["referred_table"] for fk in inspect(connection).get_foreign_keys("game_session")}
-        assert fks == {"user_account"}
+        assert fks == {"user_account", "card"}  # the trainer, and the picked same-card
     engine.dispose()
 
 

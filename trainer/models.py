@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     Boolean,
     DateTime,
     ForeignKey,
@@ -81,6 +82,19 @@ class GameSession(db.Model):
     # The trainer's moderation switches.
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     profanity_filter: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How the next round is dealt (game.Mode) and how the room votes (game.Voting).
+    mode: Mapped[str] = mapped_column(String(12), default="own_card", server_default="own_card")
+    voting: Mapped[str] = mapped_column(String(8), default="votes", server_default="votes")
+    # The service criteria it is played with, copied when it was created:
+    # [{"en": {"name": ..., "definition": ...}, "ru": {...}}, ...]
+    criteria: Mapped[list] = mapped_column(JSON, default=list)
+    # Which cards may be dealt: theme slugs and difficulties; empty: all.
+    themes: Mapped[list] = mapped_column(JSON, default=list)
+    difficulties: Mapped[list] = mapped_column(JSON, default=list)
+    # The trainer's pick for the next same-card round; None: dealt.
+    next_card_id: Mapped[int | None] = mapped_column(
+        ForeignKey("card.id", name="fk_game_session_next_card_id", ondelete="SET NULL")
+    )
     # The trainer who created it; NULL for sessions from before accounts
     # (only admins may host those) and for a deleted trainer's history.
     owner_id: Mapped[int | None] = mapped_column(
@@ -136,13 +150,27 @@ class Reply(db.Model):
     # Hidden by the trainer: kept, but not shown, not votable, worth nothing.
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    # In a duels round, which duel the reply is in (players sharing a card).
+    duel: Mapped[int | None] = mapped_column(Integer)
+
     card: Mapped[Card] = relationship()
     player: Mapped[Player] = relationship()
 
 
+class GameRound(db.Model):
+    """A round as it was played: its mode, and the trainer's takeaway from the debrief."""
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("game_session.id"), primary_key=True)
+    round_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(String(12))
+    takeaway: Mapped[str] = mapped_column(String(200), default="")
+
+
 class Vote(db.Model):
+    """A vote, or an award for one service criterion (``criterion``; 0 for a plain vote)."""
+
     __table_args__ = (
-        UniqueConstraint("voter_id", "reply_id"),
+        UniqueConstraint("voter_id", "reply_id", "criterion", name="uq_vote_choice"),
         Index("ix_vote_round", "session_id", "round_no"),
         # Who has used all their votes is asked on every vote: an index-only count.
         Index("ix_vote_round_voter", "session_id", "round_no", "voter_id"),
@@ -153,6 +181,7 @@ class Vote(db.Model):
     round_no: Mapped[int] = mapped_column(Integer)
     voter_id: Mapped[int] = mapped_column(ForeignKey("player.id"))
     reply_id: Mapped[int] = mapped_column(ForeignKey("reply.id"), index=True)
+    criterion: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     cast_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Made by the phone, so a retry after a lost ack is recognised as one.
     request_id: Mapped[str | None] = mapped_column(String(64))
@@ -233,4 +262,39 @@ class DeckUpload(db.Model):
     # Cards go into this deck; without one, the import makes a new deck.
     deck_id: Mapped[int | None] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"))
     deck_name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ServiceCriterion(db.Model):
+    """One of the service standards a room awards (1–4 of them, in order).
+
+    ``texts`` holds the name and one-line definition per language:
+    {"en": {"name": "Heard them", "definition": "..."}, ...}. Sessions copy
+    the set when they are created, so editing it never rewrites history.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    texts: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ModelAnswer(db.Model):
+    """A reply the trainer pinned in a debrief as a model answer for its card."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id", ondelete="CASCADE"), index=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("reply.id", ondelete="CASCADE"), unique=True)
+    pinned_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    pinned_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Preset(db.Model):
+    """A trainer's own saved session settings (the shipped ones live in code)."""
+
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

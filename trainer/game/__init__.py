@@ -4,8 +4,9 @@ The service layer loads a session's rows, asks these functions what
 happens next, then stores the answer and announces it.
 """
 
-from . import progress
+from . import progress, scoring
 from .errors import RuleError
+from .modes import Choice, Hands, Mode, Voting, check_choice, make_ballots
 from .phases import Outcome, Phase, RoundClock, Timing
 from .rules import (
     Ballot,
@@ -20,6 +21,13 @@ from .rules import (
 
 __all__ = [
     "Ballot",
+    "Choice",
+    "Hands",
+    "Mode",
+    "Voting",
+    "check_choice",
+    "make_ballots",
+    "scoring",
     "Outcome",
     "Phase",
     "RoundClock",

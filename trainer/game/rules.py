@@ -39,11 +39,23 @@ def deal(
 
 @dataclass(frozen=True)
 class Ballot:
+    """The replies one voter sees; in duels, grouped duel by duel."""
+
     reply_ids: tuple[int, ...]
+    # How many votes or awards it holds; None: the plain-vote rule.
+    allowed: int | None = None
+    duels: tuple[tuple[int, ...], ...] = ()
 
     @property
     def votes_allowed(self) -> int:
-        return votes_allowed(len(self.reply_ids))
+        return votes_allowed(len(self.reply_ids)) if self.allowed is None else self.allowed
+
+    def group_of(self, reply_id: int) -> tuple[int, ...]:
+        """The duel a reply is in, or the whole ballot off duels."""
+        for duel in self.duels:
+            if reply_id in duel:
+                return duel
+        return self.reply_ids
 
 
 def votes_allowed(ballot_size: int) -> int:

@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 from .. import game
 from ..extensions import db
 from ..game import phases
-from ..models import Card, GameSession, Player, Presence, Reply, SessionDeck
+from ..game.modes import Mode
+from ..models import GameRound, GameSession, Player, Presence, Reply
 from .profanity import is_rude
-from .sessions import active_player_ids, claim_clock, clock_of, timing_of
+from .sessions import active_player_ids, claim_clock, clock_of, session_pool, timing_of
 
 REPLY_MAX = 600
 # Phones flush their draft when their countdown reaches zero; the deadline
@@ -91,20 +92,28 @@ def close_overdue(session: GameSession, now: datetime) -> game.Outcome | None:
 
 
 def deal_round(session: GameSession, round_no: int, player_ids: list[int]) -> None:
-    pool = db.session.scalars(
-        select(Card.id)
-        .join(SessionDeck, SessionDeck.deck_id == Card.deck_id)
-        .where(SessionDeck.session_id == session.id, Card.enabled)
-    ).all()
+    """Deal in the session's current mode, and record the round as played."""
+    pool = db.session.scalars(session_pool(session)).all()
     dealt = Counter(
         db.session.scalars(select(Reply.card_id).where(Reply.session_id == session.id))
     )
     counts = {card: dealt.get(card, 0) for card in pool}
-    hands = game.deal(player_ids, counts, seeded_rng(session, round_no, "deal"))
+    mode = Mode(session.mode)
+    chosen = session.next_card_id if session.next_card_id in counts else None
+    hands = game.modes.deal(mode, player_ids, counts, seeded_rng(session, round_no, "deal"), chosen)
+    db.session.add(GameRound(session_id=session.id, round_no=round_no, mode=mode.value, takeaway=""))
+    # A pick is for one round; the next same-card round is dealt unless picked again.
+    session.next_card_id = None
     db.session.add_all(
-        Reply(session_id=session.id, round_no=round_no, player_id=p, card_id=c)
-        for p, c in hands.items()
+        Reply(session_id=session.id, round_no=round_no, player_id=p, card_id=c, duel=hands.duels.get(p))
+        for p, c in hands.cards.items()
     )
+
+
+def round_mode(session: GameSession, round_no: int) -> Mode:
+    """How a round was dealt (rounds from before modes were own-card)."""
+    played = db.session.get(GameRound, (session.id, round_no))
+    return Mode(played.mode) if played is not None else Mode.OWN_CARD
 
 
 def round_replies(session: GameSession, round_no: int):

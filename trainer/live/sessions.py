@@ -11,14 +11,16 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import game
 from ..clock import utcnow
+from ..coaching import criteria
 from ..extensions import db
 from ..game import phases
-from ..models import Deck, GameSession, Player
+from ..game.modes import Mode, Voting
+from ..models import Card, Deck, GameSession, Player, SessionDeck
 from .names import clean_name, name_key
 from .tokens import new_room_code, new_token, normalise_code, token_hash
 
@@ -37,10 +39,19 @@ class SessionSettings:
     profanity_filter: bool = False
     # The projector's language; None: the first deck's.
     language: str | None = None
+    mode: str = Mode.OWN_CARD.value
+    voting: str = Voting.VOTES.value
+    # Only cards of these themes and difficulties; empty: every card.
+    themes: tuple[str, ...] = ()
+    difficulties: tuple[int, ...] = ()
 
     def check(self) -> None:
         if not self.deck_ids:
             raise game.RuleError("no_deck")
+        if self.mode not in set(Mode):
+            raise game.RuleError("unknown_mode")
+        if self.voting not in set(Voting):
+            raise game.RuleError("unknown_voting")
         for value, (low, high), code in (
             (self.writing_minutes, WRITING_MINUTES, "bad_writing_time"),
             (self.voting_seconds, VOTING_SECONDS, "bad_voting_time"),
@@ -61,6 +72,8 @@ def create_session(settings: SessionSettings, owner_id: int | None = None) -> Ga
     ).all()
     if len(decks) != len(set(settings.deck_ids)):
         raise game.RuleError("no_deck")
+    if not db.session.scalar(card_pool(settings.deck_ids, settings.themes, settings.difficulties).limit(1)):
+        raise game.RuleError("no_matching_cards")
     session = GameSession(
         code=_unused_code(),
         language=settings.language or decks[0].language,
@@ -71,10 +84,46 @@ def create_session(settings: SessionSettings, owner_id: int | None = None) -> Ga
         profanity_filter=settings.profanity_filter,
         decks=list(decks),
         owner_id=owner_id,
+        mode=settings.mode,
+        voting=settings.voting,
+        criteria=criteria.current_set(),
+        themes=list(settings.themes),
+        difficulties=list(settings.difficulties),
     )
     db.session.add(session)
     db.session.commit()
     return session
+
+
+def card_pool(deck_ids, themes=(), difficulties=()):
+    """The enabled cards of these decks that pass the session's filters (a select of ids)."""
+    decks = deck_ids if isinstance(deck_ids, Select) else list(deck_ids)
+    query = select(Card.id).where(Card.deck_id.in_(decks), Card.enabled)
+    if themes:
+        query = query.where(Card.theme.in_(list(themes)))
+    if difficulties:
+        query = query.where(Card.difficulty.in_(list(difficulties)))
+    return query
+
+
+def session_pool(session: GameSession):
+    """The cards this session may deal, as a select of ids."""
+    decks = select(SessionDeck.deck_id).where(SessionDeck.session_id == session.id)
+    return card_pool(decks, session.themes or (), session.difficulties or ())
+
+
+def set_mode(session: GameSession, mode: str, card_id: int | None = None) -> None:
+    """The trainer picks how the next round is dealt (between rounds only)."""
+    if session.phase not in (game.Phase.LOBBY, game.Phase.RESULTS):
+        raise game.RuleError("mode_between_rounds")
+    if mode not in set(Mode):
+        raise game.RuleError("unknown_mode")
+    if card_id is not None:
+        if mode != Mode.SAME_CARD or db.session.scalar(session_pool(session).where(Card.id == card_id)) is None:
+            raise game.RuleError("unknown_card")
+    session.mode = mode
+    session.next_card_id = card_id
+    db.session.commit()
 
 
 def _unused_code() -> str:

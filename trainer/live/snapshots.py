@@ -17,12 +17,16 @@ from sqlalchemy import or_, select
 from .. import game
 from ..clock import epoch_ms
 from ..extensions import db
+from ..game.modes import Choice, Mode
 from ..models import Card, GameSession, Player, Reply, Vote
 from . import presence
-from .rounds import REPLY_MAX, writing_progress
-from .voting import round_ballots, votes_received, voting_progress
+from .results import PODIUM, Scoreboard, criterion_best, round_results, shown_criteria
+from .rounds import REPLY_MAX, round_mode, writing_progress
+from .sessions import session_pool
+from .voting import choices_payload, round_ballots, votes_of, voting_progress
 
-PODIUM = 3
+# The projector's same-card picker lists at most this many cards.
+PICKER_CARDS = 300
 
 
 def clock_payload(session: GameSession, now: datetime) -> dict[str, Any]:
@@ -37,45 +41,18 @@ def clock_payload(session: GameSession, now: datetime) -> dict[str, Any]:
 
 
 def common(session: GameSession, now: datetime) -> dict[str, Any]:
+    playing = session.phase in (game.Phase.WRITING, game.Phase.VOTING, game.Phase.RESULTS)
     return {
         "code": session.code,
         "phase": session.phase,
         "round": session.round_no,
         "rounds_total": session.rounds_total,
         "reply_max": REPLY_MAX,
+        # The mode of the round on screen (between rounds, of the next one).
+        "mode": str(round_mode(session, session.round_no)) if playing else session.mode,
+        "voting": session.voting,
         **clock_payload(session, now),
     }
-
-
-class Scoreboard:
-    """Totals, this round's points and ranks for every player of a session."""
-
-    def __init__(self, session: GameSession) -> None:
-        self.players = {p.id: p for p in session.players if not p.removed}
-        replies = db.session.execute(
-            select(Reply.id, Reply.player_id, Reply.round_no).where(Reply.session_id == session.id)
-        ).all()
-        self.author = {rid: pid for rid, pid, _ in replies}
-        votes = votes_received(session)
-        self.totals = {pid: 0 for pid in self.players}
-        self.this_round = {pid: 0 for pid in self.players}
-        for rid, pid, round_no in replies:
-            if pid not in self.players:
-                continue
-            points = votes.get(rid, 0) * game.rules.POINTS_PER_VOTE
-            self.totals[pid] += points
-            if round_no == session.round_no:
-                self.this_round[pid] += points
-        names = {pid: p.name for pid, p in self.players.items()}
-        self.table = game.rank(self.totals, names)
-        self.place = {pid: place for place, pid, _ in self.table}
-
-    def leaderboard(self, limit: int | None = None) -> list[dict[str, Any]]:
-        rows = self.table if limit is None else self.table[:limit]
-        return [
-            {"rank": place, "name": self.players[pid].name, "score": score, "id": pid}
-            for place, pid, score in rows
-        ]
 
 
 def _round_rows(session: GameSession, where: Any = None) -> list[tuple[Any, Any, Any]]:
@@ -87,7 +64,8 @@ def _round_rows(session: GameSession, where: Any = None) -> list[tuple[Any, Any,
     """
     query = (
         select(
-            Reply.id, Reply.text, Reply.draft, Reply.submitted_at, Reply.hidden, Card.id.label("card_id"),
+            Reply.id, Reply.text, Reply.draft, Reply.submitted_at, Reply.hidden, Reply.duel,
+            Card.id.label("card_id"),
             Card.complaint, Card.theme, Card.coach_note,
             Player.id.label("player_id"), Player.name, Player.removed,
         )
@@ -106,7 +84,8 @@ def _round_rows(session: GameSession, where: Any = None) -> list[tuple[Any, Any,
                 id=row.card_id, complaint=row.complaint, theme=row.theme, coach_note=row.coach_note
             )
         reply = SimpleNamespace(
-            id=row.id, text=row.text, draft=row.draft, submitted_at=row.submitted_at, hidden=row.hidden
+            id=row.id, text=row.text, draft=row.draft, submitted_at=row.submitted_at, hidden=row.hidden,
+            duel=row.duel,
         )
         rows.append((reply, card, SimpleNamespace(id=row.player_id, name=row.name, removed=row.removed)))
     return rows
@@ -119,28 +98,6 @@ def _card(card: Card, *, with_note: bool = False) -> dict[str, Any]:
     return data
 
 
-def _results(session: GameSession, rows, board: Scoreboard) -> dict[str, Any]:
-    votes = votes_received(session, session.round_no)
-    shown = [(r, c, p) for r, c, p in rows if r.text is not None and not p.removed and not r.hidden]
-    winners = set(game.round_winners({r.id: votes.get(r.id, 0) for r, _, _ in shown}))
-    shown.sort(key=lambda row: (-votes.get(row[0].id, 0), row[0].id))
-    return {
-        "replies": [
-            {
-                "id": r.id,
-                "text": r.text,
-                "author": p.name,
-                "votes": votes.get(r.id, 0),
-                "points": votes.get(r.id, 0) * game.rules.POINTS_PER_VOTE,
-                "best": r.id in winners,
-                **_card(c, with_note=True),
-            }
-            for r, c, p in shown
-        ],
-        "leaderboard": board.leaderboard(),
-    }
-
-
 def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
     data = common(session, now)
     here = presence.present_ids(session.id)
@@ -151,7 +108,17 @@ def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
     ]
     data["locked"] = session.locked
     data["polite"] = session.profanity_filter
+    data["criteria"] = shown_criteria(session, session.language)
     phase = session.phase
+    if phase in (game.Phase.LOBBY, game.Phase.RESULTS):
+        data["next_mode"] = session.mode
+        data["next_card_id"] = session.next_card_id
+        data["pool"] = [
+            {"id": cid, "complaint": complaint}
+            for cid, complaint in db.session.execute(
+                session_pool(session).add_columns(Card.complaint).order_by(Card.complaint).limit(PICKER_CARDS)
+            )
+        ]
     rows = _round_rows(session) if phase != game.Phase.LOBBY else []
     if phase == game.Phase.WRITING:
         data["submitted_ids"] = [p.id for r, _, p in rows if r.submitted_at is not None]
@@ -160,13 +127,21 @@ def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
         order = [row for row in rows if row[0].text is not None and not row[2].removed and not row[0].hidden]
         # Shuffled so the projector's order says nothing about who wrote what.
         Random(f"{session.seed}:{session.round_no}:projector").shuffle(order)
-        data["replies"] = [{"id": r.id, "text": r.text, **_card(c)} for r, c, _ in order]
+        if data["mode"] == Mode.DUELS:
+            # Pair by pair: each duel's sides together, the duels in the shuffled order.
+            first: dict[Any, int] = {}
+            for i, (r, _, _) in enumerate(order):
+                first.setdefault(r.duel, i)
+            order.sort(key=lambda row: (first[row[0].duel], row[0].id))
+        data["replies"] = [{"id": r.id, "text": r.text, "duel": r.duel, **_card(c)} for r, c, _ in order]
         data["progress"] = dict(zip(("voted", "total"), voting_progress(session), strict=True))
     elif phase in (game.Phase.RESULTS, game.Phase.FINISHED):
         board = Scoreboard(session)
-        data.update(_results(session, rows, board))
+        data.update(round_results(session, rows, board))
         data["podium"] = board.leaderboard(PODIUM)
+        data["criterion_best"] = criterion_best(session, board) if phase == game.Phase.FINISHED else []
     return data
+
 
 
 def player_snapshots(session: GameSession, now: datetime, only: Player | None = None) -> dict[int, dict[str, Any]]:
@@ -183,9 +158,17 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
     reply_cards = {r.id: (r, c) for r, c in rows.values()}
     my_votes = _votes_by_voter(session, only) if phase == game.Phase.VOTING else {}
     board = Scoreboard(session) if phase in (game.Phase.RESULTS, game.Phase.FINISHED) else None
+    same_card = base["mode"] == Mode.SAME_CARD
+    # Each phone reads the criteria in its own language: worked out once per language.
+    criteria: dict[str, list[dict[str, str]]] = {}
+    best = criterion_best(session, board) if phase == game.Phase.FINISHED and board is not None else []
     out: dict[int, dict[str, Any]] = {}
     for player in players:
         data = dict(base, me={"id": player.id, "name": player.name})
+        if session.voting == "awards":
+            if player.language not in criteria:
+                criteria[player.language] = shown_criteria(session, player.language)
+            data["criteria"] = criteria[player.language]
         mine = rows.get(player.id)
         data["playing"] = mine is not None
         if phase == game.Phase.WRITING and mine:
@@ -193,32 +176,46 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
             data.update(card=_card(card), draft=reply.draft, submitted=reply.text if reply.submitted_at else None)
         elif phase == game.Phase.VOTING:
             ballot = ballots.get(player.id, game.Ballot(()))
+            # On a same-card round the card is sent once, not with every reply.
             data["ballot"] = [
-                {"id": rid, "text": reply_cards[rid][0].text, **_card(reply_cards[rid][1])}
+                {"id": rid, "text": reply_cards[rid][0].text, **({} if same_card else _card(reply_cards[rid][1]))}
                 for rid in ballot.reply_ids
             ]
+            if same_card and ballot.reply_ids:
+                data["card"] = _card(reply_cards[ballot.reply_ids[0]][1])
+            if ballot.duels:
+                data["duels"] = [list(duel) for duel in ballot.duels]
             data["votes_allowed"] = ballot.votes_allowed
-            data["my_votes"] = my_votes.get(player.id, [])
+            data.update(my_votes.get(player.id) or choices_payload([], session.voting == "awards"))
         elif board is not None:
             data["score"] = board.totals.get(player.id, 0)
             data["round_points"] = board.this_round.get(player.id, 0)
             data["rank"] = board.place.get(player.id)
             data["of"] = len(board.players)
+            data["duel_result"] = board.duel_outcome(player.id)
+            if session.voting == "awards":
+                data["round_awards"] = board.round_awards_of(player.id, len(data["criteria"]))
             if mine:
                 data["card"] = _card(mine[1], with_note=True)
             if phase == game.Phase.FINISHED:
                 data["podium"] = board.leaderboard(PODIUM)
+                data["criterion_best"] = best
         out[player.id] = data
     return out
 
 
-def _votes_by_voter(session: GameSession, only: Player | None = None) -> dict[int, list[int]]:
-    result: dict[int, list[int]] = {}
+def _votes_by_voter(session: GameSession, only: Player | None = None) -> dict[int, dict[str, list]]:
+    """Each voter's votes and awards this round, as the phone's ballot shows them."""
+    awards = session.voting == "awards"
+    if only is not None:
+        return {only.id: choices_payload(votes_of(only, session, session.round_no), awards)}
+    found: dict[int, list[Choice]] = {}
     query = (
-        select(Vote.voter_id, Vote.reply_id)
+        select(Vote.voter_id, Vote.reply_id, Vote.criterion)
         .join(Reply, Reply.id == Vote.reply_id)
         .where(Vote.session_id == session.id, Vote.round_no == session.round_no, ~Reply.hidden)
+        .order_by(Vote.id)
     )
-    for voter, reply in db.session.execute(query if only is None else query.where(Vote.voter_id == only.id)):
-        result.setdefault(voter, []).append(reply)
-    return result
+    for voter, reply, criterion in db.session.execute(query):
+        found.setdefault(voter, []).append(Choice(reply, criterion))
+    return {voter: choices_payload(choices, awards) for voter, choices in found.items()}

@@ -13,36 +13,76 @@ from sqlalchemy import delete, func, select
 
 from .. import game
 from ..extensions import db
-from ..models import GameSession, Player, Presence, Reply, Vote
+from ..game.modes import Choice, Mode, Voting
+from ..models import GameRound, GameSession, Player, Presence, Reply, Vote
 from . import presence
-from .rounds import round_replies, seeded_rng
+from .rounds import round_mode, round_replies, seeded_rng
 from .sessions import active_player_ids
 
 
 def votable_replies(session: GameSession, round_no: int) -> dict[int, int]:
     """Reply id → author id for the replies that can receive votes."""
+    return {reply: author for reply, (author, _duel) in _votable(session, round_no).items()}
+
+
+def _votable(session: GameSession, round_no: int) -> dict[int, tuple[int, int | None]]:
     rows = db.session.execute(
         round_replies(session, round_no)
         .where(Reply.text.is_not(None), ~Reply.hidden)
-        .with_only_columns(Reply.id, Reply.player_id)
+        .with_only_columns(Reply.id, Reply.player_id, Reply.duel)
     ).all()
-    return {reply_id: author for reply_id, author in rows}
+    return {reply_id: (author, duel) for reply_id, author, duel in rows}
+
+
+class _Voting(NamedTuple):
+    replies: dict[int, int]  # votable reply → author
+    ballots: dict[int, game.Ballot]
+    # Every ballot holds this many votes or awards; None when they differ.
+    votes_each: int | None
+    untouched: bool  # nobody removed and nothing hidden: every vote counts as cast
+    mode: Mode
+    style: Voting
+    criteria: int
+    duel_replies: dict[int, tuple[int, ...]]  # player → every reply of their duel
+
+    @property
+    def full(self) -> bool:
+        return bool(self.votes_each)
+
+
+def _derive(session: GameSession, round_no: int, untouched: bool = False) -> _Voting:
+    """A round's ballots, from its rows and the seed alone."""
+    mode = round_mode(session, round_no)
+    style = Voting(session.voting)
+    criteria = len(session.criteria or []) if style == Voting.AWARDS else 0
+    votable = _votable(session, round_no)
+    replies = {reply: author for reply, (author, _duel) in votable.items()}
+    voters = active_player_ids(session, round_no)
+    duel_replies: dict[int, tuple[int, ...]] = {}
+    voter_duel: dict[int, int] = {}
+    if mode == Mode.DUELS:
+        dealt = db.session.execute(
+            select(Reply.player_id, Reply.duel).where(Reply.session_id == session.id, Reply.round_no == round_no)
+        ).all()
+        voter_duel = {player: duel for player, duel in dealt if duel is not None}
+        sides: dict[int, list[int]] = {}
+        for reply, (_author, duel) in votable.items():
+            sides.setdefault(duel, []).append(reply)
+        duel_replies = {player: tuple(sides.get(duel, ())) for player, duel in voter_duel.items()}
+    ballots = game.make_ballots(
+        mode, style, replies, voters, seeded_rng(session, round_no, "ballot"), criteria=criteria,
+        duel_of={reply: duel for reply, (_a, duel) in votable.items()}, voter_duel=voter_duel,
+    )
+    sizes = {b.votes_allowed for b in ballots.values()}
+    each = sizes.pop() if len(sizes) == 1 else None
+    return _Voting(replies, ballots, each or None, untouched, mode, style, criteria, duel_replies)
 
 
 def round_ballots(session: GameSession, round_no: int) -> dict[int, game.Ballot]:
     """Every voter's ballot, recomputed from the seed: the same after a restart."""
     if session.phase == game.Phase.VOTING and round_no == session.round_no:
         return _voting(session).ballots
-    replies = votable_replies(session, round_no)
-    voters = active_player_ids(session, round_no)
-    return game.ballots(replies, voters, seeded_rng(session, round_no, "ballot"))
-
-
-class _Voting(NamedTuple):
-    replies: dict[int, int]  # votable reply → author
-    ballots: dict[int, game.Ballot]
-    full: bool  # every ballot offers the full number of votes
-    untouched: bool  # nobody removed and nothing hidden: every vote counts as cast
+    return _derive(session, round_no).ballots
 
 
 # (session, round, clock version, players removed, replies hidden) → _Voting
@@ -72,31 +112,39 @@ def _voting(session: GameSession) -> _Voting:
     key = (session.id, session.code, session.round_no, session.clock_version, removed, hidden)
     found = _CACHE.get(key)
     if found is None:
-        replies = votable_replies(session, session.round_no)
-        voters = active_player_ids(session, session.round_no)
-        ballots = game.ballots(replies, voters, seeded_rng(session, session.round_no, "ballot"))
-        full = all(b.votes_allowed == game.rules.MAX_VOTES for b in ballots.values())
-        found = _Voting(replies, ballots, full, removed == 0 and hidden == 0)
-        _CACHE[key] = found
+        found = _CACHE[key] = _derive(session, session.round_no, untouched=removed == 0 and hidden == 0)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return found
 
 
-def votes_of(player: Player, session: GameSession, round_no: int) -> list[int]:
-    """The player's votes this round; a vote for a reply since hidden is given back."""
-    return list(
-        db.session.scalars(
-            select(Vote.reply_id)
-            .join(Reply, Reply.id == Vote.reply_id)
-            .where(
-                Vote.voter_id == player.id,
-                Vote.session_id == session.id,
-                Vote.round_no == round_no,
-                ~Reply.hidden,
-            )
+def voting_rules(session: GameSession) -> _Voting:
+    """The current voting phase's mode, style and ballots (for the snapshots)."""
+    return _voting(session)
+
+
+def votes_of(player: Player, session: GameSession, round_no: int) -> list[Choice]:
+    """The player's votes or awards this round; one for a reply since hidden is given back."""
+    rows = db.session.execute(
+        select(Vote.reply_id, Vote.criterion)
+        .join(Reply, Reply.id == Vote.reply_id)
+        .where(
+            Vote.voter_id == player.id,
+            Vote.session_id == session.id,
+            Vote.round_no == round_no,
+            ~Reply.hidden,
         )
+        .order_by(Vote.id)
     )
+    return [Choice(reply, criterion) for reply, criterion in rows]
+
+
+def choices_payload(choices: list[Choice], awards: bool = False) -> dict[str, list]:
+    """What a phone redraws its ballot from: reply ids, and (reply, criterion) pairs for awards."""
+    payload: dict[str, list] = {"my_votes": [c.reply_id for c in choices]}
+    if awards:
+        payload["my_awards"] = [[c.reply_id, c.criterion] for c in choices]
+    return payload
 
 
 def is_retry(player: Player, reply_id: int, request_id: str | None) -> bool:
@@ -108,41 +156,50 @@ def is_retry(player: Player, reply_id: int, request_id: str | None) -> bool:
     ) is not None
 
 
-def cast_vote(player: Player, session: GameSession, reply_id: int, request_id: str | None = None) -> None:
+def cast_vote(
+    player: Player, session: GameSession, reply_id: int, request_id: str | None = None,
+    criterion: int | None = None,
+) -> None:
+    """A vote, or (``criterion`` given, in an awards session) an award."""
     if is_retry(player, reply_id, request_id):
         return
     if session.phase != game.Phase.VOTING:
         raise game.RuleError("wrong_phase", phase=session.phase)
     voting = _voting(session)
-    replies, ballots = voting.replies, voting.ballots
-    if reply_id not in replies:
+    if voting.style == Voting.AWARDS and criterion is None:
+        raise game.RuleError("choose_criterion")
+    if reply_id not in voting.replies:
         raise game.RuleError("unknown_reply")
-    ballot = ballots.get(player.id, game.Ballot(()))
-    game.check_vote(
+    choice = Choice(reply_id, criterion or 0)
+    game.check_choice(
+        voting=voting.style,
+        criteria=voting.criteria,
         voter_id=player.id,
-        reply_id=reply_id,
-        reply_author_id=replies[reply_id],
-        ballot=ballot,
-        votes_cast=votes_of(player, session, session.round_no),
+        choice=choice,
+        reply_author_id=voting.replies[reply_id],
+        ballot=voting.ballots.get(player.id, game.Ballot(())),
+        cast=votes_of(player, session, session.round_no),
+        own_duel_replies=voting.duel_replies.get(player.id, ()),
     )
     db.session.add(
         Vote(
             session_id=session.id, round_no=session.round_no, voter_id=player.id,
-            reply_id=reply_id, request_id=request_id,
+            reply_id=reply_id, criterion=choice.criterion, request_id=request_id,
         )
     )
     db.session.commit()
 
 
-def retract_vote(player: Player, session: GameSession, reply_id: int) -> None:
-    """Take a vote back. Taking back a vote that isn't there changes nothing
-    and is not an error, so a retried retraction is harmless."""
+def retract_vote(player: Player, session: GameSession, reply_id: int, criterion: int | None = None) -> None:
+    """Take a vote or an award back. Taking back one that isn't there changes
+    nothing and is not an error, so a retried retraction is harmless."""
     if session.phase != game.Phase.VOTING:
         raise game.RuleError("wrong_phase", phase=session.phase)
     db.session.execute(
         delete(Vote).where(
             Vote.voter_id == player.id,
             Vote.reply_id == reply_id,
+            Vote.criterion == (criterion or 0),
             Vote.round_no == session.round_no,
             Vote.session_id == session.id,
         )
@@ -183,7 +240,7 @@ def voting_progress(session: GameSession) -> tuple[int, int]:
         done = (
             done
             .group_by(Vote.voter_id)
-            .having(func.count(Vote.id) >= game.rules.MAX_VOTES)
+            .having(func.count(Vote.id) >= voting.votes_each)
             .subquery()
         )
         return db.session.scalar(select(func.count()).select_from(done)) or 0, len(voting.ballots)
@@ -212,7 +269,7 @@ def everyone_voted(session: GameSession) -> bool:
             .join(Player, Player.id == Presence.player_id)
             .where(Presence.session_id == session.id, ~Player.removed, Player.first_round <= session.round_no)
         ) or 0
-        if not game.progress.could_all_have_voted(cast_total, connected_voters, game.rules.MAX_VOTES):
+        if not game.progress.could_all_have_voted(cast_total, connected_voters, voting.votes_each):
             return False
     present = presence.present_ids(session.id)
     return game.progress.everyone_voted(_cast_counts(session, only_connected=True), voting.ballots, present)
@@ -237,3 +294,21 @@ def votes_received(session: GameSession, round_no: int | None = None) -> Counter
     if round_no is not None:
         query = query.where(Vote.round_no == round_no)
     return Counter(dict(db.session.execute(query.group_by(Vote.reply_id)).all()))
+
+
+def choices_in(session: GameSession, round_no: int | None = None) -> list[tuple[int, Choice]]:
+    """(round, choice) for every vote or award on a visible reply."""
+    query = (
+        select(Vote.round_no, Vote.reply_id, Vote.criterion)
+        .join(Reply, Reply.id == Vote.reply_id)
+        .where(Vote.session_id == session.id, ~Reply.hidden)
+    )
+    if round_no is not None:
+        query = query.where(Vote.round_no == round_no)
+    return [(round_, Choice(reply, criterion)) for round_, reply, criterion in db.session.execute(query)]
+
+
+def round_modes(session: GameSession) -> dict[int, Mode]:
+    """Each played round's mode."""
+    rows = db.session.execute(select(GameRound.round_no, GameRound.mode).where(GameRound.session_id == session.id))
+    return {round_no: Mode(mode) for round_no, mode in rows}

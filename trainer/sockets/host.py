@@ -6,14 +6,17 @@ from flask import request
 from flask import session as conn
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
+from flask_login import current_user
+
 from ..accounts.access import hostable_session
+from ..coaching import debrief
 from ..clock import utcnow
 from ..extensions import db
 from ..game import RuleError
 from ..live import announce, rounds, voting
 from ..live.early_end import close_if_done
 from ..live.messages import message_for
-from ..live.sessions import remove_player, set_locked
+from ..live.sessions import remove_player, set_locked, set_mode
 from ..live.snapshots import host_snapshot
 from ..models import GameSession
 from . import schemas
@@ -90,3 +93,26 @@ class HostNamespace(GameNamespace):
         session = hosted_session()
         set_locked(session, data.locked)
         return {"locked": session.locked}
+
+    @answers(schemas.SetMode)
+    def on_set_mode(self, data: schemas.SetMode):
+        session = hosted_session()
+        set_mode(session, data.mode, data.card_id)
+        announce.to_host(session, "snapshot", host_snapshot(session, utcnow()))
+        return {"mode": session.mode, "card_id": session.next_card_id}
+
+    @answers(schemas.Pin)
+    def on_pin(self, data: schemas.Pin):
+        session = hosted_session()
+        if session.phase not in ("results", "finished"):
+            raise RuleError("wrong_phase", phase=session.phase)
+        debrief.pin(session.id, data.reply_id, data.pinned, getattr(current_user, "id", None))
+        announce.to_host(session, "snapshot", host_snapshot(session, utcnow()))
+        return {}
+
+    @answers(schemas.Takeaway)
+    def on_takeaway(self, data: schemas.Takeaway):
+        session = hosted_session()
+        if session.phase not in ("results", "finished"):
+            raise RuleError("wrong_phase", phase=session.phase)
+        return {"takeaway": debrief.set_takeaway(session.id, session.round_no, data.text)}

@@ -77,13 +77,13 @@ class PlayNamespace(GameNamespace):
     @answers(schemas.ReplyRef)
     def on_vote(self, data: schemas.ReplyRef):
         player = current_player()
-        voting.cast_vote(player, player.session, data.reply_id, data.request_id)
+        voting.cast_vote(player, player.session, data.reply_id, data.request_id, data.criterion)
         return _after_vote(player)
 
     @answers(schemas.ReplyRef)
     def on_unvote(self, data: schemas.ReplyRef):
         player = current_player()
-        voting.retract_vote(player, player.session, data.reply_id)
+        voting.retract_vote(player, player.session, data.reply_id, data.criterion)
         return _after_vote(player)
 
 
@@ -93,4 +93,4 @@ def _after_vote(player: Player) -> dict:
     if session.phase == "voting" and not close_if_done(session):
         voted, total = voting.voting_progress(session)
         announce.progress(session, {"voted": voted, "total": total})
-    return {"my_votes": mine}
+    return voting.choices_payload(mine, session.voting == "awards")

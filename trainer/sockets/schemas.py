@@ -91,6 +91,26 @@ REQUEST_ID_MAX = 64
 class ReplyRef:
     reply_id: int
     request_id: str | None = field(default=None, metadata={"max": REQUEST_ID_MAX})
+    # Which service criterion an award is for (awards sessions only).
+    criterion: int | None = None
+
+
+@dataclass(frozen=True)
+class SetMode:
+    mode: str = field(metadata={"max": 16})
+    # Same card: the trainer's pick; None lets it be dealt.
+    card_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Pin:
+    reply_id: int
+    pinned: bool = True
+
+
+@dataclass(frozen=True)
+class Takeaway:
+    text: str = field(metadata={"max": 400})
 
 
 @dataclass(frozen=True)

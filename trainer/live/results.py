@@ -1,0 +1,191 @@
+"""Scores and results: points per round in its own mode, awards, duels, the debrief.
+
+Built from rows alone, so a reconnecting projector or a restarted server
+shows the same results.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from .. import game
+from ..coaching import criteria as criteria_texts
+from ..coaching.debrief import model_answers
+from ..extensions import db
+from ..game import scoring
+from ..game.modes import Choice, Mode, Voting
+from ..models import GameRound, GameSession, ModelAnswer, Reply
+from .voting import choices_in, round_modes
+
+PODIUM = 3
+# The debrief shows at most this many winning replies side by side.
+DEBRIEF_REPLIES = 6
+
+
+class Scoreboard:
+    """Totals, this round's points and awards, and ranks for every player of a session."""
+
+    def __init__(self, session: GameSession) -> None:
+        self.session = session
+        self.players = {p.id: p for p in session.players if not p.removed}
+        rows = db.session.execute(
+            select(Reply.id, Reply.player_id, Reply.round_no, Reply.duel)
+            .where(Reply.session_id == session.id, Reply.text.is_not(None), ~Reply.hidden)
+        ).all()
+        self.author = {rid: pid for rid, pid, _, _ in rows if pid in self.players}
+        duel_of: dict[int, dict[int, int]] = {}
+        authors: dict[int, dict[int, int]] = {}
+        for rid, pid, round_no, duel in rows:
+            if pid in self.players:
+                authors.setdefault(round_no, {})[rid] = pid
+                duel_of.setdefault(round_no, {})[rid] = duel if duel is not None else -1
+        by_round: dict[int, list[Choice]] = {}
+        for round_no, choice in choices_in(session):
+            if choice.reply_id in self.author:
+                by_round.setdefault(round_no, []).append(choice)
+        self.choices = by_round.get(session.round_no, [])
+        modes = round_modes(session)
+        self.mode = modes.get(session.round_no, Mode.OWN_CARD)
+        self.totals = {pid: 0 for pid in self.players}
+        self.this_round = {pid: 0 for pid in self.players}
+        for round_no, round_authors in authors.items():
+            points = scoring.round_points(
+                modes.get(round_no, Mode.OWN_CARD), round_authors, by_round.get(round_no, []),
+                duel_of.get(round_no, {}),
+            )
+            for pid, value in points.items():
+                self.totals[pid] += value
+                if round_no == session.round_no:
+                    self.this_round[pid] += value
+        self.awards = [(self.author[c.reply_id], c.criterion) for cs in by_round.values() for c in cs]
+        self.duel_of = duel_of.get(session.round_no, {})
+        names = {pid: p.name for pid, p in self.players.items()}
+        self.table = game.rank(self.totals, names)
+        self.place = {pid: place for place, pid, _ in self.table}
+
+    def leaderboard(self, limit: int | None = None) -> list[dict[str, Any]]:
+        rows = self.table if limit is None else self.table[:limit]
+        return [
+            {"rank": place, "name": self.players[pid].name, "score": score, "id": pid}
+            for place, pid, score in rows
+        ]
+
+    def round_awards_of(self, player_id: int, criteria: int) -> list[int]:
+        counts = [0] * criteria
+        for choice in self.choices:
+            if self.author.get(choice.reply_id) == player_id and choice.criterion < criteria:
+                counts[choice.criterion] += 1
+        return counts
+
+    def duel_outcome(self, player_id: int) -> str | None:
+        """"won", "lost" or "walkover" for a duels round; None otherwise."""
+        if self.mode != Mode.DUELS:
+            return None
+        mine = [rid for rid, pid in self.author.items() if pid == player_id and rid in self.duel_of]
+        if not mine:
+            return None
+        result = scoring.duel_results(self.duel_of, self.choices)[self.duel_of[mine[0]]]
+        if result.walkover:
+            return "walkover"
+        return "won" if mine[0] in result.winners else "lost"
+
+
+def shown_criteria(session: GameSession, *languages: str | None) -> list[dict[str, str]]:
+    if session.voting != Voting.AWARDS:
+        return []
+    return criteria_texts.in_language(session.criteria or [], *languages, session.language)
+
+
+def round_results(session: GameSession, rows, board: Scoreboard) -> dict[str, Any]:
+    """The projector's results: replies, winners (per criterion, per duel), the debrief."""
+    criteria = shown_criteria(session, session.language)
+    counts = scoring.tally(board.choices)
+    shown = [(r, c, p) for r, c, p in rows if r.text is not None and not p.removed and not r.hidden]
+    shown.sort(key=lambda row: (-counts.get(row[0].id, 0), row[0].id))
+    by_id = {r.id: (r, c, p) for r, c, p in shown}
+    if board.mode == Mode.DUELS:
+        duels = scoring.duel_results({r.id: board.duel_of.get(r.id, -1) for r, _, _ in shown}, board.choices)
+        winners = {rid for result in duels.values() for rid in result.winners}
+    else:
+        duels = {}
+        winners = set(game.round_winners({r.id: counts.get(r.id, 0) for r, _, _ in shown}))
+    per_criterion = scoring.criterion_winners(board.choices, len(criteria)) if criteria else {}
+    award_counts: dict[int, list[int]] = {}
+    for choice in board.choices:
+        if criteria and choice.criterion < len(criteria):
+            award_counts.setdefault(choice.reply_id, [0] * len(criteria))[choice.criterion] += 1
+
+    def reply(rid: int) -> dict[str, Any]:
+        r, c, p = by_id[rid]
+        return {
+            "id": r.id, "text": r.text, "author": p.name, "votes": counts.get(r.id, 0),
+            "points": counts.get(r.id, 0) * game.rules.POINTS_PER_VOTE, "best": r.id in winners,
+            "awards": award_counts.get(r.id, [0] * len(criteria)), "duel": board.duel_of.get(r.id),
+            "card_id": c.id, "complaint": c.complaint, "theme": c.theme, "coach_note": c.coach_note,
+        }
+
+    data: dict[str, Any] = {
+        "replies": [reply(r.id) for r, _, _ in shown],
+        "leaderboard": board.leaderboard(),
+        "criteria_winners": [
+            {**criteria[c], "replies": [reply(rid) for rid in per_criterion.get(c, []) if rid in by_id]}
+            for c in range(len(criteria))
+        ],
+        "duels": [
+            {"replies": list(d.replies), "winners": list(d.winners), "walkover": d.walkover}
+            for _, d in sorted(duels.items())
+        ],
+    }
+    if criteria:
+        data["round_awards"] = _round_awards(board, len(criteria))
+    data["debrief"] = _debrief(session, data, by_id)
+    return data
+
+
+def _round_awards(board: Scoreboard, criteria: int) -> list[dict[str, Any]]:
+    """This round's awards per player, most first (players with none left out)."""
+    per_player: dict[int, list[int]] = {}
+    for choice in board.choices:
+        if choice.criterion < criteria:
+            per_player.setdefault(board.author[choice.reply_id], [0] * criteria)[choice.criterion] += 1
+    ordered = sorted(per_player.items(), key=lambda item: (-sum(item[1]), board.players[item[0]].name.casefold()))
+    return [{"name": board.players[pid].name, "awards": counts} for pid, counts in ordered]
+
+
+def _debrief(session: GameSession, data: dict[str, Any], by_id) -> dict[str, Any]:
+    """The card(s), coach notes, the winning replies side by side, model answers, takeaway."""
+    if data["criteria_winners"]:
+        winning = [r for winner in data["criteria_winners"] for r in winner["replies"]]
+    else:
+        winning = [r for r in data["replies"] if r["best"] and r["votes"]]
+        winning.sort(key=lambda r: -r["votes"])
+    seen: set[int] = set()
+    highlights = [r for r in winning if not (r["id"] in seen or seen.add(r["id"]))][:DEBRIEF_REPLIES]
+    card_ids = list(dict.fromkeys(r["card_id"] for r in highlights)) or list(
+        dict.fromkeys(c.id for _, c, _ in by_id.values()))[:1]
+    cards = {c.id: c for _, c, _ in by_id.values()}
+    answers = model_answers(card_ids)
+    played = db.session.get(GameRound, (session.id, session.round_no))
+    pinned = set(db.session.scalars(select(ModelAnswer.reply_id).where(ModelAnswer.reply_id.in_(list(by_id)))))
+    return {
+        "cards": [
+            {"id": cid, "complaint": cards[cid].complaint, "coach_note": cards[cid].coach_note,
+             "model_answers": answers.get(cid, [])}
+            for cid in card_ids if cid in cards
+        ],
+        "highlights": highlights,
+        "pinned": sorted(pinned),
+        "takeaway": played.takeaway if played is not None else "",
+    }
+
+
+def criterion_best(session: GameSession, board: Scoreboard) -> list[dict[str, Any]]:
+    """The podium's "best at each criterion": who received each one most over the session."""
+    criteria = shown_criteria(session, session.language)
+    best = scoring.best_per_criterion(board.awards, len(criteria))
+    return [
+        {**criteria[c], "players": [board.players[pid].name for pid in best.get(c, [])]}
+        for c in range(len(criteria))
+    ]
