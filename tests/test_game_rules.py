@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from trainer.game import (
     Ballot,
+    Choice,
     RuleError,
+    Voting,
     ballots,
-    check_vote,
+    check_choice,
     deal,
     points_by_player,
     rank,
@@ -367,7 +369,7 @@ def test_voters_who_wrote_nothing_do_not_unbalance_exposure():
         assert max(counts) - min(counts) <= 1, f"seed {seed}: {sorted(Counter(counts).items())}"
 
 
-# --- check_vote ------------------------------------------------------------
+# --- check_choice, plain votes ----------------------------------------------
 
 BALLOT = Ballot((11, 12, 13, 14, 15))
 AUTHOR_OF = {11: 101, 12: 102, 13: 103, 14: 104, 15: 105, 16: 106, 17: 1}
@@ -375,12 +377,14 @@ VOTER = 1
 
 
 def vote(reply_id: int, cast=(), ballot: Ballot = BALLOT) -> None:
-    return check_vote(
+    return check_choice(
+        voting=Voting.VOTES,
+        criteria=0,
         voter_id=VOTER,
-        reply_id=reply_id,
+        choice=Choice(reply_id),
         reply_author_id=AUTHOR_OF[reply_id],
         ballot=ballot,
-        votes_cast=cast,
+        cast=[Choice(r) for r in cast],
     )
 
 

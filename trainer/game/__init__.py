@@ -11,7 +11,6 @@ from .phases import Outcome, Phase, RoundClock, Timing
 from .rules import (
     Ballot,
     ballots,
-    check_vote,
     deal,
     points_by_player,
     rank,
@@ -35,7 +34,6 @@ __all__ = [
     "Timing",
     "ballots",
     "progress",
-    "check_vote",
     "deal",
     "points_by_player",
     "rank",

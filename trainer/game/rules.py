@@ -109,26 +109,6 @@ def _slice(
     return tuple(picked)
 
 
-def check_vote(
-    *,
-    voter_id: int,
-    reply_id: int,
-    reply_author_id: int,
-    ballot: Ballot,
-    votes_cast: Iterable[int],
-) -> None:
-    """Raise RuleError unless this vote may be cast now (phase checked by caller)."""
-    cast = set(votes_cast)
-    if reply_author_id == voter_id:
-        raise RuleError("own_reply")
-    if reply_id not in ballot.reply_ids:
-        raise RuleError("not_on_ballot")
-    if reply_id in cast:
-        raise RuleError("already_voted")
-    if len(cast) >= ballot.votes_allowed:
-        raise RuleError("out_of_votes", limit=ballot.votes_allowed)
-
-
 def points_by_player(
     reply_authors: Mapping[int, int], voted_reply_ids: Iterable[int]
 ) -> dict[int, int]:

@@ -27,8 +27,7 @@ DEBRIEF_REPLIES = 6
 class Scoreboard:
     """Totals, this round's points and awards, and ranks for every player of a session."""
 
-    def __init__(self, session: GameSession) -> None:
-        self.session = session
+    def __init__(self, session: GameSession, criteria: int = 0) -> None:
         self.players = {p.id: p for p in session.players if not p.removed}
         rows = db.session.execute(
             select(Reply.id, Reply.player_id, Reply.round_no, Reply.duel)
@@ -64,6 +63,17 @@ class Scoreboard:
         names = {pid: p.name for pid, p in self.players.items()}
         self.table = game.rank(self.totals, names)
         self.place = {pid: place for place, pid, _ in self.table}
+        # Asked once per phone at results: worked out once here, not per phone.
+        self.round_awards: dict[int, list[int]] = {}
+        for choice in self.choices:
+            if choice.criterion < criteria:
+                self.round_awards.setdefault(self.author[choice.reply_id], [0] * criteria)[choice.criterion] += 1
+        self.duels = scoring.duel_results(self.duel_of, self.choices) if self.mode == Mode.DUELS else {}
+        self.duel_outcomes: dict[int, str] = {}
+        for result in self.duels.values():
+            for rid in result.replies:
+                won = "walkover" if result.walkover else "won" if rid in result.winners else "lost"
+                self.duel_outcomes[self.author[rid]] = won
 
     def leaderboard(self, limit: int | None = None) -> list[dict[str, Any]]:
         rows = self.table if limit is None else self.table[:limit]
@@ -71,25 +81,6 @@ class Scoreboard:
             {"rank": place, "name": self.players[pid].name, "score": score, "id": pid}
             for place, pid, score in rows
         ]
-
-    def round_awards_of(self, player_id: int, criteria: int) -> list[int]:
-        counts = [0] * criteria
-        for choice in self.choices:
-            if self.author.get(choice.reply_id) == player_id and choice.criterion < criteria:
-                counts[choice.criterion] += 1
-        return counts
-
-    def duel_outcome(self, player_id: int) -> str | None:
-        """"won", "lost" or "walkover" for a duels round; None otherwise."""
-        if self.mode != Mode.DUELS:
-            return None
-        mine = [rid for rid, pid in self.author.items() if pid == player_id and rid in self.duel_of]
-        if not mine:
-            return None
-        result = scoring.duel_results(self.duel_of, self.choices)[self.duel_of[mine[0]]]
-        if result.walkover:
-            return "walkover"
-        return "won" if mine[0] in result.winners else "lost"
 
 
 def shown_criteria(session: GameSession, *languages: str | None) -> list[dict[str, str]]:
@@ -106,13 +97,11 @@ def round_results(session: GameSession, rows, board: Scoreboard) -> dict[str, An
     shown.sort(key=lambda row: (-counts.get(row[0].id, 0), row[0].id))
     by_id = {r.id: (r, c, p) for r, c, p in shown}
     if board.mode == Mode.DUELS:
-        duels = scoring.duel_results({r.id: board.duel_of.get(r.id, -1) for r, _, _ in shown}, board.choices)
-        winners = {rid for result in duels.values() for rid in result.winners}
+        winners = {rid for result in board.duels.values() for rid in result.winners}
     else:
-        duels = {}
         winners = set(game.round_winners({r.id: counts.get(r.id, 0) for r, _, _ in shown}))
     per_criterion = scoring.criterion_winners(board.choices, len(criteria)) if criteria else {}
-    award_counts: dict[int, list[int]] = {}
+    award_counts: dict[int, list[int]] = {}  # reply → awards per criterion
     for choice in board.choices:
         if criteria and choice.criterion < len(criteria):
             award_counts.setdefault(choice.reply_id, [0] * len(criteria))[choice.criterion] += 1
@@ -135,23 +124,17 @@ def round_results(session: GameSession, rows, board: Scoreboard) -> dict[str, An
         ],
         "duels": [
             {"replies": list(d.replies), "winners": list(d.winners), "walkover": d.walkover}
-            for _, d in sorted(duels.items())
+            for _, d in sorted(board.duels.items())
         ],
     }
     if criteria:
-        data["round_awards"] = _round_awards(board, len(criteria))
+        # This round's awards per player, most first (players with none left out).
+        ordered = sorted(
+            board.round_awards.items(), key=lambda item: (-sum(item[1]), board.players[item[0]].name.casefold())
+        )
+        data["round_awards"] = [{"name": board.players[pid].name, "awards": counts} for pid, counts in ordered]
     data["debrief"] = _debrief(session, data, by_id)
     return data
-
-
-def _round_awards(board: Scoreboard, criteria: int) -> list[dict[str, Any]]:
-    """This round's awards per player, most first (players with none left out)."""
-    per_player: dict[int, list[int]] = {}
-    for choice in board.choices:
-        if choice.criterion < criteria:
-            per_player.setdefault(board.author[choice.reply_id], [0] * criteria)[choice.criterion] += 1
-    ordered = sorted(per_player.items(), key=lambda item: (-sum(item[1]), board.players[item[0]].name.casefold()))
-    return [{"name": board.players[pid].name, "awards": counts} for pid, counts in ordered]
 
 
 def _debrief(session: GameSession, data: dict[str, Any], by_id) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from .. import game
 from ..clock import epoch_ms
 from ..extensions import db
-from ..game.modes import Choice, Mode
+from ..game.modes import Choice, Mode, Voting
 from ..models import Card, GameSession, Player, Reply, Vote
 from . import presence
 from .results import PODIUM, Scoreboard, criterion_best, round_results, shown_criteria
@@ -136,7 +136,7 @@ def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
         data["replies"] = [{"id": r.id, "text": r.text, "duel": r.duel, **_card(c)} for r, c, _ in order]
         data["progress"] = dict(zip(("voted", "total"), voting_progress(session), strict=True))
     elif phase in (game.Phase.RESULTS, game.Phase.FINISHED):
-        board = Scoreboard(session)
+        board = Scoreboard(session, len(data["criteria"]))
         data.update(round_results(session, rows, board))
         data["podium"] = board.leaderboard(PODIUM)
         data["criterion_best"] = criterion_best(session, board) if phase == game.Phase.FINISHED else []
@@ -157,7 +157,9 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
     rows = {p.id: (r, c) for r, c, p in _round_rows(session, mine)} if session.round_no else {}
     reply_cards = {r.id: (r, c) for r, c in rows.values()}
     my_votes = _votes_by_voter(session, only) if phase == game.Phase.VOTING else {}
-    board = Scoreboard(session) if phase in (game.Phase.RESULTS, game.Phase.FINISHED) else None
+    awards = session.voting == Voting.AWARDS
+    ended = phase in (game.Phase.RESULTS, game.Phase.FINISHED)
+    board = Scoreboard(session, len(session.criteria or []) if awards else 0) if ended else None
     same_card = base["mode"] == Mode.SAME_CARD
     # Each phone reads the criteria in its own language: worked out once per language.
     criteria: dict[str, list[dict[str, str]]] = {}
@@ -165,7 +167,7 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
     out: dict[int, dict[str, Any]] = {}
     for player in players:
         data = dict(base, me={"id": player.id, "name": player.name})
-        if session.voting == "awards":
+        if awards:
             if player.language not in criteria:
                 criteria[player.language] = shown_criteria(session, player.language)
             data["criteria"] = criteria[player.language]
@@ -186,15 +188,15 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
             if ballot.duels:
                 data["duels"] = [list(duel) for duel in ballot.duels]
             data["votes_allowed"] = ballot.votes_allowed
-            data.update(my_votes.get(player.id) or choices_payload([], session.voting == "awards"))
+            data.update(my_votes.get(player.id) or choices_payload([], awards))
         elif board is not None:
             data["score"] = board.totals.get(player.id, 0)
             data["round_points"] = board.this_round.get(player.id, 0)
             data["rank"] = board.place.get(player.id)
             data["of"] = len(board.players)
-            data["duel_result"] = board.duel_outcome(player.id)
-            if session.voting == "awards":
-                data["round_awards"] = board.round_awards_of(player.id, len(data["criteria"]))
+            data["duel_result"] = board.duel_outcomes.get(player.id)
+            if awards:
+                data["round_awards"] = board.round_awards.get(player.id, [0] * len(data["criteria"]))
             if mine:
                 data["card"] = _card(mine[1], with_note=True)
             if phase == game.Phase.FINISHED:
@@ -206,7 +208,7 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
 
 def _votes_by_voter(session: GameSession, only: Player | None = None) -> dict[int, dict[str, list]]:
     """Each voter's votes and awards this round, as the phone's ballot shows them."""
-    awards = session.voting == "awards"
+    awards = session.voting == Voting.AWARDS
     if only is not None:
         return {only.id: choices_payload(votes_of(only, session, session.round_no), awards)}
     found: dict[int, list[Choice]] = {}

@@ -6,7 +6,7 @@ or a restarted server, shows the same replies.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
@@ -18,11 +18,6 @@ from ..models import GameRound, GameSession, Player, Presence, Reply, Vote
 from . import presence
 from .rounds import round_mode, round_replies, seeded_rng
 from .sessions import active_player_ids
-
-
-def votable_replies(session: GameSession, round_no: int) -> dict[int, int]:
-    """Reply id → author id for the replies that can receive votes."""
-    return {reply: author for reply, (author, _duel) in _votable(session, round_no).items()}
 
 
 def _votable(session: GameSession, round_no: int) -> dict[int, tuple[int, int | None]]:
@@ -116,11 +111,6 @@ def _voting(session: GameSession) -> _Voting:
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return found
-
-
-def voting_rules(session: GameSession) -> _Voting:
-    """The current voting phase's mode, style and ballots (for the snapshots)."""
-    return _voting(session)
 
 
 def votes_of(player: Player, session: GameSession, round_no: int) -> list[Choice]:
@@ -282,18 +272,6 @@ def hide_reply(session: GameSession, reply_id: int, hidden: bool) -> None:
         raise game.RuleError("unknown_reply")
     reply.hidden = hidden
     db.session.commit()
-
-
-def votes_received(session: GameSession, round_no: int | None = None) -> Counter[int]:
-    """Votes per visible reply, for one round or the whole session."""
-    query = (
-        select(Vote.reply_id, func.count(Vote.id))
-        .join(Reply, Reply.id == Vote.reply_id)
-        .where(Vote.session_id == session.id, ~Reply.hidden)
-    )
-    if round_no is not None:
-        query = query.where(Vote.round_no == round_no)
-    return Counter(dict(db.session.execute(query.group_by(Vote.reply_id)).all()))
 
 
 def choices_in(session: GameSession, round_no: int | None = None) -> list[tuple[int, Choice]]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import request
 from flask import session as conn
+from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
-from flask_login import current_user
-
 from ..accounts.access import hostable_session
-from ..coaching import debrief
 from ..clock import utcnow
+from ..coaching import debrief
 from ..extensions import db
 from ..game import RuleError
 from ..live import announce, rounds, voting
@@ -27,6 +26,14 @@ def hosted_session() -> GameSession:
     session = db.session.get(GameSession, conn.get("host_session_id", -1))
     if session is None:
         raise RuleError("not_host")
+    return session
+
+
+def debriefed_session() -> GameSession:
+    """The hosted session, if it is showing a round's results (the debrief's only time)."""
+    session = hosted_session()
+    if session.phase not in ("results", "finished"):
+        raise RuleError("wrong_phase", phase=session.phase)
     return session
 
 
@@ -103,16 +110,12 @@ class HostNamespace(GameNamespace):
 
     @answers(schemas.Pin)
     def on_pin(self, data: schemas.Pin):
-        session = hosted_session()
-        if session.phase not in ("results", "finished"):
-            raise RuleError("wrong_phase", phase=session.phase)
+        session = debriefed_session()
         debrief.pin(session.id, data.reply_id, data.pinned, getattr(current_user, "id", None))
         announce.to_host(session, "snapshot", host_snapshot(session, utcnow()))
         return {}
 
     @answers(schemas.Takeaway)
     def on_takeaway(self, data: schemas.Takeaway):
-        session = hosted_session()
-        if session.phase not in ("results", "finished"):
-            raise RuleError("wrong_phase", phase=session.phase)
+        session = debriefed_session()
         return {"takeaway": debrief.set_takeaway(session.id, session.round_no, data.text)}

@@ -8,7 +8,7 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from ..clock import utcnow
 from ..extensions import db
-from ..game import RuleError
+from ..game import RuleError, Voting
 from ..live import announce, drafts, presence, rounds, sessions, voting
 from ..live.early_end import close_if_done
 from ..live.messages import message_for
@@ -93,4 +93,4 @@ def _after_vote(player: Player) -> dict:
     if session.phase == "voting" and not close_if_done(session):
         voted, total = voting.voting_progress(session)
         announce.progress(session, {"voted": voted, "total": total})
-    return voting.choices_payload(mine, session.voting == "awards")
+    return voting.choices_payload(mine, session.voting == Voting.AWARDS)
