@@ -106,11 +106,16 @@ def round_results(session: GameSession, rows, board: Scoreboard) -> dict[str, An
         if criteria and choice.criterion < len(criteria):
             award_counts.setdefault(choice.reply_id, [0] * len(criteria))[choice.criterion] += 1
 
+    def points(rid: int) -> int:
+        if board.mode == Mode.DUELS:
+            return scoring.DUEL_POINTS if rid in winners else 0
+        return counts.get(rid, 0) * game.rules.POINTS_PER_VOTE
+
     def reply(rid: int) -> dict[str, Any]:
         r, c, p = by_id[rid]
         return {
             "id": r.id, "text": r.text, "author": p.name, "votes": counts.get(r.id, 0),
-            "points": counts.get(r.id, 0) * game.rules.POINTS_PER_VOTE, "best": r.id in winners,
+            "points": points(r.id), "best": r.id in winners,
             "awards": award_counts.get(r.id, [0] * len(criteria)), "duel": board.duel_of.get(r.id),
             "card_id": c.id, "complaint": c.complaint, "theme": c.theme, "coach_note": c.coach_note,
         }

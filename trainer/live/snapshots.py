@@ -7,6 +7,7 @@ per session so a room of hundreds costs a handful of queries, not hundreds.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from random import Random
 from types import SimpleNamespace
@@ -128,7 +129,10 @@ def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
         # Shuffled so the projector's order says nothing about who wrote what.
         Random(f"{session.seed}:{session.round_no}:projector").shuffle(order)
         if data["mode"] == Mode.DUELS:
-            # Pair by pair: each duel's sides together, the duels in the shuffled order.
+            # Pair by pair: each duel's sides together, the duels in the shuffled order;
+            # a walk-over (one side left) is not voted on, so not shown.
+            sides = Counter(r.duel for r, _, _ in order)
+            order = [row for row in order if sides[row[0].duel] >= 2]
             first: dict[Any, int] = {}
             for i, (r, _, _) in enumerate(order):
                 first.setdefault(r.duel, i)

@@ -161,6 +161,10 @@ def cast_vote(
     if reply_id not in voting.replies:
         raise game.RuleError("unknown_reply")
     choice = Choice(reply_id, criterion or 0)
+    # Two votes from one phone at once (a double tap on two workers) must not
+    # both pass the rules: on PostgreSQL the voter's row is the lock. SQLite
+    # has one writer and no await between the check and the insert.
+    db.session.execute(select(Player.id).where(Player.id == player.id).with_for_update())
     game.check_choice(
         voting=voting.style,
         criteria=voting.criteria,
