@@ -8,18 +8,21 @@ import pytest
 from conftest import make_user, sign_in
 from socket_helpers import ack
 
+from trainer.coaching import presets
 from trainer.decks import imports as deckimport
 from trainer.extensions import db, socketio
-from trainer.models import Card, Deck
+from trainer.models import Card, Deck, Preset
 
 ADMIN_ENDPOINTS = {
     "admin.index", "admin.decks", "admin.new_deck", "admin.deck", "admin.edit_deck", "admin.archive_deck",
     "admin.restore_deck", "admin.delete_deck", "admin.export_deck", "admin.add_card", "admin.paste_cards",
     "admin.edit_card", "admin.toggle_card", "admin.delete_card", "admin.new_import", "admin.import_preview",
     "admin.cancel_import", "admin.users", "admin.edit_user", "admin.delete_user", "admin.backups", "admin.back_up_now",
+    "admin.criteria", "admin.reset_criteria",
 }
-HOST_ENDPOINTS = {"host.sessions", "host.new", "host.projector", "host.qr"}
-HOST_EVENTS = ["sync", "next", "end_phase", "extend", "pause", "resume", "remove_player"]
+HOST_ENDPOINTS = {"host.sessions", "host.new", "host.projector", "host.qr", "host.delete_preset"}
+HOST_EVENTS = ["sync", "next", "end_phase", "extend", "pause", "resume", "remove_player", "set_mode", "pin",
+               "takeaway"]
 
 
 @pytest.fixture
@@ -31,8 +34,9 @@ def world(app, seed):
     card = db.session.scalars(db.select(Card)).first()
     upload = deckimport.stage_upload(admin, "x.csv", b"complaint\nA brand new complaint\n", deck)
     other = make_user("other-trainer")
+    preset = presets.save(seeded.trainer.id, "Front desk", presets.CUSTOM)
     values = {"deck_id": deck.id, "card_id": card.id, "user_id": other.id, "upload_id": upload.id,
-              "code": seeded.game.code, "kind": "csv"}
+              "code": seeded.game.code, "kind": "csv", "preset_id": preset.id}
     return {"seeded": seeded, "admin": admin, "other": other, "values": values}
 
 
@@ -98,6 +102,12 @@ def test_trainers_host_only_their_own_sessions(app, world):
     assert code in owner.get("/host/").get_data(as_text=True)
     assert code not in other.get("/host/").get_data(as_text=True), "a trainer sees their own sessions"
     assert owner.post("/host/new", data={"deck": "1"}).status_code == 302
+    # A trainer's presets are theirs: another trainer cannot delete one.
+    preset_id = world["values"]["preset_id"]
+    assert other.post(f"/host/presets/{preset_id}/delete").status_code == 404
+    assert db.session.get(Preset, preset_id) is not None
+    assert owner.post(f"/host/presets/{preset_id}/delete").status_code == 302
+    assert db.session.get(Preset, preset_id) is None
 
 
 def test_admins_may_use_every_admin_and_host_route(app, world):

@@ -66,13 +66,18 @@ def find(key: str | None, owner_id: int) -> dict[str, Any] | None:
     return None
 
 
-def save(owner_id: int, name: str, settings: dict[str, Any]) -> Preset:
-    """Keep these settings under ``name``; the same name again replaces them."""
-    name = name.strip()
+def checked_name(name: str) -> str:
+    name = " ".join(name.split())
     if not name:
         raise CoachingError("preset_name_blank")
     if len(name) > NAME_MAX:
         raise CoachingError("preset_name_long", limit=NAME_MAX)
+    return name
+
+
+def save(owner_id: int, name: str, settings: dict[str, Any]) -> Preset:
+    """Keep these settings under ``name``; the same name again replaces them."""
+    name = checked_name(name)
     kept = {k: settings[k] for k in SETTING_KEYS if k in settings}
     preset = db.session.scalar(select(Preset).where(Preset.owner_id == owner_id, Preset.name == name))
     if preset is None:

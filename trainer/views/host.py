@@ -7,18 +7,25 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..accounts.access import may_host
+from ..clock import utcnow
+from ..coaching import presets
+from ..decks.rules import DIFFICULTIES, THEMES
 from ..extensions import db
-from ..game import RuleError
+from ..game import Mode, RuleError, Voting
 from ..live.messages import message_for
 from ..live.sessions import SessionSettings, create_session, find_session
 from ..models import Card, Deck, GameSession, Player, User
+from ..refusals import Refusal
 from ..serve import base_url
+from .forms import DIFFICULTIES as DIFFICULTY_CHOICES
+from .forms import theme_choices
 from .language import known, speak
 
 bp = Blueprint("host", __name__, url_prefix="/host")
@@ -47,6 +54,17 @@ def _int(name: str, default: int) -> int:
         return -1
 
 
+def _picked(name: str, allowed) -> list:
+    """The ticked values of a checkbox group that are among ``allowed`` (anything else is ignored)."""
+    known = {str(value): value for value in allowed}
+    return [known[v] for v in dict.fromkeys(request.form.getlist(name)) if v in known]
+
+
+def _todays_preset() -> str:
+    """Monday mornings and Friday afternoons are what the shipped presets are for."""
+    return {0: "monday", 4: "friday"}.get(utcnow().weekday(), "custom")
+
+
 @bp.get("/")
 def sessions():
     """The signed-in trainer's sessions (an admin sees everyone's), newest first."""
@@ -67,8 +85,12 @@ def sessions():
 def new():
     # A session speaks its trainer's language unless they pick another.
     language = known(request.values.get("language")) or str(get_locale())
-    form = {"writing_minutes": 7, "voting_seconds": 90, "rounds_total": 3, "deck_ids": [], "polite": False,
-            "language": language}
+    # The form starts from a preset: ?preset=monday, friday, custom or mine-<id>.
+    chosen = request.values.get("preset") or _todays_preset()
+    settings = presets.find(chosen, current_user.id)
+    if settings is None:
+        chosen, settings = "custom", presets.find("custom", current_user.id)
+    form = {**settings, "deck_ids": [], "language": language, "preset": chosen, "save_as": ""}
     decks = _decks(language)
     # Ticked by default when nothing was chosen yet.
     language_decks = {deck.id for deck, _count in decks if deck.language == language}
@@ -82,21 +104,58 @@ def new():
             "deck_ids": list(deck_ids),
             "polite": request.form.get("polite") == "on",
             "language": language,
+            "mode": request.form.get("mode", Mode.OWN_CARD.value),
+            "voting": request.form.get("voting", Voting.VOTES.value),
+            "themes": _picked("theme", THEMES),
+            "difficulties": _picked("difficulty", DIFFICULTIES),
+            "preset": chosen,
+            "save_as": request.form.get("save_as", "").strip(),
         }
+        chosen_settings = SessionSettings(
+            deck_ids, form["writing_minutes"], form["voting_seconds"], form["rounds_total"],
+            profanity_filter=form["polite"], language=language, mode=form["mode"], voting=form["voting"],
+            themes=tuple(form["themes"]), difficulties=tuple(form["difficulties"]),
+        )
         try:
-            game_session = create_session(
-                SessionSettings(
-                    deck_ids, form["writing_minutes"], form["voting_seconds"], form["rounds_total"],
-                    profanity_filter=form["polite"], language=language,
-                ),
-                owner_id=current_user.id,
-            )
+            chosen_settings.check()
+            if form["save_as"]:
+                # Checked first, saved only with a session that can start: a refused form keeps nothing.
+                presets.checked_name(form["save_as"])
+            game_session = create_session(chosen_settings, owner_id=current_user.id)
         except RuleError as broken:
             error = message_for(broken)
+        except Refusal as refused:
+            error = refused.message
         else:
+            if form["save_as"]:
+                saved = presets.save(current_user.id, form["save_as"], form)
+                flash(_("Preset “%(name)s” saved.", name=saved.name), "ok")
             return redirect(url_for("host.projector", code=game_session.code))
-    return render_template("host_new.html", decks=decks, form=form, error=error,
-                           language_decks=language_decks), 400 if error else 200
+    return render_template(
+        "host_new.html", decks=decks, form=form, error=error, language_decks=language_decks,
+        presets=_preset_choices(), themes=theme_choices(), difficulties=DIFFICULTY_CHOICES,
+    ), 400 if error else 200
+
+
+def _preset_choices() -> list[dict]:
+    """The shipped presets, then the trainer's own."""
+    shipped = [
+        {"key": key, "name": str(presets.SHIPPED_NAMES[key]), "hint": str(presets.SHIPPED_HINTS[key]), "id": None}
+        for key in presets.SHIPPED
+    ]
+    own = [
+        {"key": f"mine-{p.id}", "name": p.name, "hint": "", "id": p.id} for p in presets.own_presets(current_user.id)
+    ]
+    return shipped + own
+
+
+@bp.post("/presets/<int:preset_id>/delete")
+def delete_preset(preset_id: int):
+    """A trainer deletes one of their own presets (anyone else's is not found)."""
+    if not presets.delete(current_user.id, preset_id):
+        abort(404)
+    flash(_("Preset deleted."), "ok")
+    return redirect(url_for("host.new", language=request.form.get("language") or None))
 
 
 def _hosted(code: str) -> GameSession:
