@@ -1,10 +1,15 @@
 // The projector: draws each phase from snapshots and runs the trainer's buttons.
 import { $, Countdown, connect, el, formatClock, isNewest, request, setText, showOnly, t } from "./common.js";
+import { chime, chimeFor } from "./sound.js";
 
 const app = $("app");
 const CAROUSEL_MS = 10000;
+const MUTE_KEY = "too-sandy:muted";
 let state = null;
 let carousel = { timer: null, index: 0 };
+// The debrief is the trainer's own screen on top of a round's results.
+let debriefOpen = false;
+let lastRemaining = null;
 
 const clock = new Countdown((ms, paused) => {
   const text = paused ? `${t("paused")} · ${formatClock(ms)}` : formatClock(ms);
@@ -12,7 +17,28 @@ const clock = new Countdown((ms, paused) => {
     $(id).textContent = text;
     $(id).classList.toggle("urgent", !paused && ms != null && ms <= 30000);
   }
+  ring(ms, paused);
 });
+
+// A short sound at one minute left and at time's up while people write,
+// made by the browser (nothing to download); the trainer can mute it.
+function ring(ms, paused) {
+  const before = lastRemaining;
+  lastRemaining = paused ? null : ms;
+  if (state?.phase !== "writing" || paused || muted()) return;
+  const tune = chimeFor(before, ms);
+  if (tune) chime(tune);
+}
+
+function muted() {
+  return localStorage.getItem(MUTE_KEY) === "1";
+}
+
+function drawSound() {
+  const on = !muted();
+  $("btn-sound").textContent = on ? t("sound_on") : t("sound_off");
+  $("btn-sound").setAttribute("aria-pressed", String(on));
+}
 
 const socket = connect(
   "/host",
@@ -56,16 +82,42 @@ document.addEventListener("visibilitychange", async () => {
 
 function render(snapshot) {
   if (!isNewest(snapshot)) return; // an older phase change that arrived late
+  const previous = state;
   state = snapshot;
+  if (previous?.phase !== snapshot.phase || previous?.round !== snapshot.round) {
+    debriefOpen = false;
+    lastRemaining = null;
+  }
   clock.sync(snapshot);
-  showOnly("phase", snapshot.phase);
+  showOnly("phase", debriefOpen ? "debrief" : snapshot.phase);
   setText("round-label", snapshot.round ? t("round_of", { n: snapshot.round, total: snapshot.rounds_total }) : "");
+  const shownMode = snapshot.phase === "lobby" ? snapshot.next_mode : snapshot.mode;
+  setText("mode-label", [t(`mode_${shownMode}`), snapshot.voting === "awards" ? t("service_awards") : ""]
+    .filter(Boolean).join(" · "));
   drawPlayers();
   drawControls();
+  if (snapshot.phase === "lobby") drawLobby();
+  // A redraw from the trainer's own pin or mode change keeps the slide in view.
+  const keepSlide = previous?.phase === snapshot.phase && previous?.round === snapshot.round;
   stopCarousel();
   if (snapshot.phase === "writing") drawProgress(snapshot.progress);
-  if (snapshot.phase === "voting") { drawProgress(snapshot.progress); startCarousel(); }
-  if (snapshot.phase === "results" || snapshot.phase === "finished") drawResults();
+  if (snapshot.phase === "voting") { drawProgress(snapshot.progress); startCarousel(keepSlide); }
+  if (snapshot.phase === "results" || snapshot.phase === "finished") drawResults(keepSlide);
+  if (debriefOpen) drawDebrief();
+}
+
+function drawLobby() {
+  const hint = $("lobby-hint");
+  const minutes = Number(hint.dataset.minutes);
+  hint.textContent = t(`hint_${state.next_mode}`, { n: minutes });
+  drawCriteriaList($("lobby-criteria"));
+}
+
+function drawCriteriaList(list) {
+  const criteria = state.criteria ?? [];
+  list.hidden = !criteria.length;
+  list.replaceChildren(...criteria.map((c) =>
+    el("li", {}, el("strong", { text: c.name }), el("span", { text: ` · ${c.definition}` }))));
 }
 
 function drawPlayers() {
@@ -146,20 +198,65 @@ function drawControls() {
   $("btn-end").hidden = !timed;
   $("btn-end").textContent = phase === "writing" ? t("end_writing") : t("end_voting");
   const replies = state.replies ?? [];
-  const browsing = (phase === "voting" || phase === "results") && replies.length > 1;
+  const browsing = (phase === "voting" || phase === "results") && slides().length > 1;
   $("btn-prev").hidden = !browsing;
   $("btn-fwd").hidden = !browsing;
-  $("btn-hide").hidden = !((phase === "voting" || phase === "results") && replies.length);
+  // A duel on the projector shows two replies at once: hide one at the results.
+  const duelSlide = phase === "voting" && state.mode === "duels";
+  $("btn-hide").hidden = !((phase === "voting" || phase === "results") && replies.length) || duelSlide;
   $("btn-lock").hidden = phase === "finished";
+  $("btn-debrief").hidden = !(phase === "results" || phase === "finished") || !state.debrief;
+  $("btn-debrief").textContent = debriefOpen ? t("back_to_results") : t("debrief");
+  if (debriefOpen) {
+    for (const id of ["btn-prev", "btn-fwd", "btn-hide"]) $(id).hidden = true;
+  }
+  const between = phase === "lobby" || (phase === "results" && round < total);
+  $("next-mode").hidden = !between;
+  if (between) drawModePicker();
   $("btn-lock").textContent = state.locked ? t("unlock") : t("lock");
   $("btn-lock").setAttribute("aria-pressed", String(Boolean(state.locked)));
   $("locked-note").hidden = !state.locked;
 }
 
+function drawModePicker() {
+  const select = $("mode-select");
+  if (document.activeElement !== select) select.value = state.next_mode;
+  const cards = $("card-select");
+  cards.hidden = state.next_mode !== "same_card";
+  const options = [el("option", { value: "", text: t("deal_a_card") }),
+    ...(state.pool ?? []).map((card) => el("option", { value: String(card.id), text: card.complaint }))];
+  cards.replaceChildren(...options);
+  cards.value = state.next_card_id ? String(state.next_card_id) : "";
+}
+
+async function chooseMode() {
+  const mode = $("mode-select").value;
+  const card = mode === "same_card" && $("card-select").value ? Number($("card-select").value) : null;
+  const answer = await request(socket, "set_mode", card ? { mode, card_id: card } : { mode });
+  if (!answer.ok) { notice(answer.error); drawModePicker(); }
+}
+
+// The slides of a phase: one reply at a time, or in duels one duel at a
+// time; at an awards round's results the winners of each award come first.
+function slides() {
+  const replies = state.replies ?? [];
+  if (state.mode === "duels" && state.phase === "voting") {
+    const duels = [];
+    for (const reply of replies) {
+      const last = duels[duels.length - 1];
+      if (last && last[0].duel === reply.duel) last.push(reply); else duels.push([reply]);
+    }
+    return duels.map((sides) => ({ duel: sides }));
+  }
+  const list = replies.map((reply) => ({ reply }));
+  if (state.phase !== "voting" && (state.criteria_winners ?? []).length) list.unshift({ winners: true });
+  return list;
+}
+
 // One reply at a time, big enough for the back row; it moves on by itself
 // and the trainer can step back and forth to talk one through.
-function startCarousel() {
-  carousel.index = 0;
+function startCarousel(keep = false) {
+  if (!keep) carousel.index = 0;
   drawSlide();
   restartTimer();
 }
@@ -180,25 +277,59 @@ function step(delta) {
 }
 
 function drawSlide() {
-  const replies = state.replies ?? [];
-  if (!replies.length) {
-    if (state.phase === "results") drawResult(null, 0, 0);
+  const all = slides();
+  $("winners-card").hidden = true;
+  $("result-card").hidden = false;
+  if (!all.length) {
+    if (state.phase !== "voting") drawResult(null, 0, 0);
     return;
   }
-  const n = ((carousel.index % replies.length) + replies.length) % replies.length;
-  const reply = replies[n];
-  const counter = t("reply_of", { n: n + 1, total: replies.length });
+  const n = ((carousel.index % all.length) + all.length) % all.length;
+  const slide = all[n];
+  if (slide.winners) return drawWinners();
+  const replies = all.filter((s) => s.reply);
+  const position = replies.indexOf(slide);
   if (state.phase === "voting") {
-    setText("showcase-counter", counter);
-    setText("showcase-complaint", reply.complaint);
-    setText("showcase-reply", reply.text);
+    $("showcase-duel").hidden = !slide.duel;
+    $("showcase-reply").hidden = Boolean(slide.duel);
+    if (slide.duel) {
+      setText("showcase-counter", t("duel_of", { n: n + 1, total: all.length }));
+      setText("showcase-complaint", slide.duel[0].complaint);
+      $("showcase-duel").replaceChildren(...slide.duel.map((reply, i) =>
+        el("div", { class: "side" }, el("p", { class: "side-label", text: t("side", { letter: "ABC"[i] }) }),
+          el("p", { class: "reply", text: reply.text }))));
+      return;
+    }
+    setText("showcase-counter", t("reply_of", { n: position + 1, total: replies.length }));
+    setText("showcase-complaint", slide.reply.complaint);
+    setText("showcase-reply", slide.reply.text);
   } else {
-    drawResult(reply, n, replies.length);
+    drawResult(slide.reply, position, replies.length);
   }
+}
+
+// Each award's winning reply, its definition beside it, the author revealed.
+function drawWinners() {
+  $("result-card").hidden = true;
+  $("winners-card").hidden = false;
+  setText("winners-counter", t("award_winners"));
+  $("winners-grid").replaceChildren(...state.criteria_winners.map((award) =>
+    el("section", { class: `winner${award.replies.length > 1 ? " tied" : ""}` },
+      el("h3", { text: award.name }),
+      el("p", { class: "definition", text: award.definition }),
+      ...(award.replies.length ? award.replies.map((reply) =>
+        el("div", { class: "winner-reply" },
+          el("p", { class: "reply", text: reply.text }),
+          el("p", { class: "author", text: t("by", { name: reply.author }) })))
+        : [el("p", { class: "muted", text: t("no_award") })]))));
 }
 
 function votesLabel(n) {
   return t("votes", { n });
+}
+
+function duelOf(reply) {
+  return (state.duels ?? []).find((d) => d.replies.includes(reply.id));
 }
 
 function drawResult(reply, n, total) {
@@ -206,6 +337,15 @@ function drawResult(reply, n, total) {
   const shared = (state.replies ?? []).filter((r) => r.best).length > 1;
   badge.hidden = !reply?.best;
   badge.textContent = shared ? t("shared_best") : t("best");
+  if (reply && state.mode === "duels") {
+    const duel = duelOf(reply);
+    badge.textContent = duel?.walkover ? t("walkover") : duel?.winners.length > 1 ? t("duel_drawn") : t("duel_won");
+  }
+  const criteria = state.criteria ?? [];
+  const awards = reply ? criteria.map((c, i) => [c.name, reply.awards?.[i] ?? 0]).filter(([, k]) => k) : [];
+  $("result-awards").hidden = !awards.length;
+  $("result-awards").replaceChildren(...awards.map(([name, k]) =>
+    el("li", { class: "award-chip", text: k > 1 ? `${name} ×${k}` : name })));
   setText("result-counter", reply ? t("reply_of", { n: n + 1, total }) : t("no_replies"));
   setText("result-complaint", reply?.complaint ?? "");
   setText("result-reply", reply?.text ?? "");
@@ -214,8 +354,24 @@ function drawResult(reply, n, total) {
   $("result-card").querySelector(".coach").hidden = !reply?.coach_note;
 }
 
-function drawResults() {
-  if (state.phase === "results") startCarousel();
+function drawResults(keep = false) {
+  if (state.phase === "results") startCarousel(keep);
+  const criteria = state.criteria ?? [];
+  const perPlayer = state.round_awards ?? [];
+  $("round-awards-box").hidden = !criteria.length || state.phase !== "results";
+  $("round-awards").replaceChildren(
+    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "" }),
+      ...criteria.map((c) => el("th", { scope: "col", text: c.name })))),
+    el("tbody", {}, ...(perPlayer.length ? perPlayer.slice(0, 6).map((row) =>
+      el("tr", {}, el("th", { scope: "row", text: row.name }),
+        ...row.awards.map((k) => el("td", { text: k ? String(k) : "·" }))))
+      : [el("tr", {}, el("td", { colspan: String(criteria.length + 1), text: t("no_awards_yet") }))])),
+  );
+  const best = state.criterion_best ?? [];
+  $("criterion-best").hidden = !best.length;
+  $("criterion-best").replaceChildren(...best.map((row) =>
+    el("li", {}, el("strong", { text: row.name }),
+      el("span", { text: row.players.length ? row.players.join(", ") : t("nobody") }))));
   $("leaderboard").replaceChildren(
     ...(state.leaderboard ?? []).slice(0, 10).map((row) =>
       el("li", {}, el("span", { class: "rank", text: `${row.rank}.` }), el("span", { class: "who", text: row.name }), el("span", { class: "score", text: String(row.score) }))),
@@ -242,9 +398,69 @@ function notice(message, undo = null) {
 }
 
 function currentReply() {
-  const replies = state.replies ?? [];
-  if (!replies.length) return null;
-  return replies[((carousel.index % replies.length) + replies.length) % replies.length];
+  const all = slides();
+  if (!all.length) return null;
+  const slide = all[((carousel.index % all.length) + all.length) % all.length];
+  return slide.reply ?? null;
+}
+
+// --- the debrief -------------------------------------------------------------
+
+function toggleDebrief() {
+  debriefOpen = !debriefOpen;
+  showOnly("phase", debriefOpen ? "debrief" : state.phase);
+  drawControls();
+  if (debriefOpen) { stopCarousel(); drawDebrief(); $("takeaway").value = state.debrief.takeaway ?? ""; }
+  else if (state.phase === "results") startCarousel(true);
+}
+
+function drawDebrief() {
+  const { debrief } = state;
+  const pinned = new Set(debrief.pinned);
+  $("debrief-cards").replaceChildren(...debrief.cards.map((card) =>
+    el("article", { class: "showcase debrief-card" },
+      el("blockquote", { class: "complaint", text: card.complaint }),
+      card.coach_note ? el("div", { class: "coach" },
+        el("p", { class: "coach-label", text: t("coach_note") }), el("p", { text: card.coach_note })) : null,
+      earlierAnswers(card, pinned))));
+  const criteria = state.criteria_winners ?? [];
+  const highlights = debrief.highlights;
+  $("debrief-highlights").replaceChildren(...(highlights.length ? highlights.map((reply) => {
+    const won = criteria.filter((c) => c.replies.some((r) => r.id === reply.id)).map((c) => c.name);
+    const isPinned = pinned.has(reply.id);
+    return el("article", { class: "highlight" },
+      el("p", { class: "won", text: won.length ? won.join(" · ") : t("best") }),
+      el("p", { class: "reply", text: reply.text }),
+      el("p", { class: "author", text: t("by", { name: reply.author }) }),
+      el("button", {
+        type: "button", class: `button small${isPinned ? " primary" : ""}`, "aria-pressed": String(isPinned),
+        text: isPinned ? t("pinned") : t("pin"),
+        onclick: () => pin(reply.id, !isPinned),
+      }));
+  }) : [el("p", { class: "muted", text: t("nothing_to_debrief") })]));
+}
+
+function earlierAnswers(card, pinnedHere) {
+  const earlier = card.model_answers.filter((a) => !pinnedHere.has(a.reply_id));
+  if (!earlier.length) return null;
+  return el("div", { class: "model-answers" },
+    el("p", { class: "coach-label", text: t("model_answers") }),
+    ...earlier.map((a) => el("p", { class: "model-answer", text: `${a.text} — ${a.author}` })));
+}
+
+async function pin(replyId, pinned) {
+  const answer = await request(socket, "pin", { reply_id: replyId, pinned });
+  if (!answer.ok) notice(answer.error);
+}
+
+async function keepTakeaway(event) {
+  event.preventDefault();
+  const text = $("takeaway").value;
+  setText("takeaway-state", t("saving"));
+  const answer = await request(socket, "takeaway", { text });
+  if (!answer.ok) return setText("takeaway-state", answer.error);
+  state.debrief.takeaway = answer.takeaway;
+  setText("takeaway-state", answer.takeaway ? t("takeaway_kept") : t("takeaway_cleared"));
 }
 
 async function hideReply() {
@@ -278,3 +494,13 @@ $("btn-hide").addEventListener("click", hideReply);
 $("btn-lock").addEventListener("click", toggleLock);
 $("btn-prev").addEventListener("click", () => { step(-1); restartTimer(); });
 $("btn-fwd").addEventListener("click", () => { step(1); restartTimer(); });
+$("btn-debrief").addEventListener("click", toggleDebrief);
+$("mode-select").addEventListener("change", chooseMode);
+$("card-select").addEventListener("change", chooseMode);
+$("takeaway-form").addEventListener("submit", keepTakeaway);
+$("btn-sound").addEventListener("click", () => {
+  localStorage.setItem(MUTE_KEY, muted() ? "0" : "1");
+  drawSound();
+  if (!muted()) chime("minute"); // let the trainer hear what it sounds like
+});
+drawSound();

@@ -165,29 +165,78 @@ function drawSent(submitted) {
 }
 
 function drawBallot() {
-  const mine = new Set(state.my_votes);
-  const left = state.votes_allowed - mine.size;
-  setText("votes-left", state.ballot.length ? t("votes_left", { n: left, max: state.votes_allowed }) : t("no_ballot"));
-  $("ballot").replaceChildren(
-    ...state.ballot.map((reply) => {
-      const chosen = mine.has(reply.id);
-      return el("li", { class: `ballot-item${chosen ? " chosen" : ""}` },
-        el("blockquote", { class: "complaint", text: reply.complaint }),
-        el("p", { class: "reply-text", text: reply.text }),
-        el("button", {
-          type: "button",
-          class: `button${chosen ? " primary" : ""}`,
-          "aria-pressed": String(chosen),
-          text: chosen ? t("voted") : t("vote"),
-          onclick: () => toggleVote(reply.id, chosen),
-        }));
-    }),
-  );
+  const awards = state.voting === "awards";
+  const duels = state.duels ?? null;
+  setText("vote-title", t(duels ? "duels_title" : awards ? "awards_title" : "vote_title"));
+  const used = awards ? state.my_awards.length : new Set(state.my_votes).size;
+  const left = state.votes_allowed - used;
+  setText("votes-left", !state.ballot.length ? t("no_ballot")
+    : t(awards ? "awards_left" : "votes_left", { n: left, max: state.votes_allowed }));
+  drawLegend(awards && state.ballot.length);
+  // Same card: the complaint once, above the replies that answer it.
+  $("ballot-card").hidden = !state.card;
+  if (state.card) {
+    setText("ballot-card-label", t("everyone_answers"));
+    setText("ballot-complaint", state.card.complaint);
+  }
+  const byId = new Map(state.ballot.map((reply) => [reply.id, reply]));
+  if (duels) {
+    $("ballot").replaceChildren(...duels.map((pair, i) =>
+      el("li", { class: "duel" },
+        el("p", { class: "duel-title", text: t("duel_n", { n: i + 1 }) }),
+        byId.get(pair[0])?.complaint ? el("blockquote", { class: "complaint", text: byId.get(pair[0]).complaint }) : null,
+        ...pair.map((id, side) => ballotItem(byId.get(id), awards, t("side", { letter: "ABC"[side] }))))));
+  } else {
+    $("ballot").replaceChildren(...state.ballot.map((reply) => ballotItem(reply, awards)));
+  }
+}
+
+function drawLegend(show) {
+  const legend = $("criteria-legend");
+  legend.hidden = !show;
+  if (!show) return;
+  legend.replaceChildren(
+    ...state.criteria.flatMap((c) => [el("dt", { text: c.name }), el("dd", { text: c.definition })]),
+    el("p", { class: "legend-help", text: t(state.duels ? "duel_awards_help" : "awards_help") }));
+}
+
+function ballotItem(reply, awards, label = null) {
+  const given = awards ? state.my_awards.filter(([id]) => id === reply.id).map(([, c]) => c) : [];
+  const chosen = awards ? given.length > 0 : state.my_votes.includes(reply.id);
+  const buttons = awards
+    ? el("div", { class: "award-buttons" }, ...state.criteria.map((c, i) => {
+      const on = given.includes(i);
+      // Given to another reply (in a duel: the other side): tapping here moves it.
+      const group = state.duels?.find((pair) => pair.includes(reply.id));
+      const elsewhere = !on && state.my_awards.some(([id, k]) => k === i && id !== reply.id && (!group || group.includes(id)));
+      return el("button", {
+        type: "button", class: `award${on ? " on" : ""}${elsewhere ? " elsewhere" : ""}`, "aria-pressed": String(on),
+        text: on ? `✓ ${c.name}` : c.name, onclick: () => toggleAward(reply.id, i, on),
+      });
+    }))
+    : el("button", {
+      type: "button", class: `button${chosen ? " primary" : ""}`, "aria-pressed": String(chosen),
+      text: chosen ? t("voted") : t("vote"), onclick: () => toggleVote(reply.id, chosen),
+    });
+  return el(label ? "div" : "li", { class: `ballot-item${chosen ? " chosen" : ""}` },
+    label ? el("p", { class: "side-label", text: label }) : null,
+    !label && reply.complaint ? el("blockquote", { class: "complaint", text: reply.complaint }) : null,
+    el("p", { class: "reply-text", text: reply.text }),
+    buttons);
 }
 
 function drawScore() {
   setText("round-points", t("points_round", { n: state.round_points }));
   setText("total-line", t("total", { score: state.score, rank: state.rank, of: state.of }));
+  const duel = { won: "you_won_duel", lost: "you_lost_duel", walkover: "your_walkover" }[state.duel_result];
+  $("duel-line").hidden = !duel;
+  setText("duel-line", duel ? t(duel) : "");
+  const criteria = state.criteria ?? [];
+  const mine = criteria.map((c, i) => [c.name, state.round_awards?.[i] ?? 0]).filter(([, k]) => k);
+  $("my-awards-box").hidden = !mine.length;
+  setText("my-awards-label", t("your_awards"));
+  $("my-awards").replaceChildren(...mine.map(([name, k]) =>
+    el("li", { class: "award-chip", text: k > 1 ? `${name} ×${k}` : name })));
   $("my-card").hidden = !state.card;
   if (state.card) {
     setText("my-complaint", state.card.complaint);
@@ -197,6 +246,12 @@ function drawScore() {
     setText("final-line", t("final", { rank: state.rank, score: state.score, of: state.of }));
     $("phone-podium").replaceChildren(
       ...state.podium.map((row) => el("li", { text: `${row.name} · ${t("points", { n: row.score })}` })));
+    const best = state.criterion_best ?? [];
+    $("phone-best-box").hidden = !best.length;
+    setText("phone-best-title", t("best_at"));
+    $("phone-criterion-best").replaceChildren(...best.map((row) =>
+      el("li", {}, el("strong", { text: row.name }),
+        el("span", { text: row.players.length ? row.players.join(", ") : t("nobody") }))));
   }
 }
 
@@ -268,6 +323,13 @@ $("send").addEventListener("click", async () => {
 // --- voting -----------------------------------------------------------------
 
 async function toggleVote(replyId, chosen) {
+  // In a duel a vote moves to the other side rather than being refused.
+  const pair = !chosen && state.duels?.find((p) => p.includes(replyId));
+  for (const other of pair ? pair.filter((id) => id !== replyId && state.my_votes.includes(id)) : []) {
+    const back = await requestSurely(socket, "unvote", { reply_id: other, request_id: requestId() });
+    if (!back.ok) return showError("voting-error", back.error);
+    state.my_votes = back.my_votes;
+  }
   const payload = { reply_id: replyId, request_id: requestId() };
   const answer = await requestSurely(socket, chosen ? "unvote" : "vote", payload);
   if (!answer.ok) return showError("voting-error", answer.error);
@@ -276,6 +338,32 @@ async function toggleVote(replyId, chosen) {
   if (state.phase !== "voting") return;
   state.my_votes = answer.my_votes;
   drawBallot();
+}
+
+// An award moves rather than being refused: giving a criterion that went to
+// another reply (in a duel: to the other side) takes it back from there
+// first, and off duels a reply holds one award, so its old one is taken back.
+async function toggleAward(replyId, criterion, on) {
+  if (on) return sendAward("unvote", replyId, criterion);
+  const group = state.duels?.find((pair) => pair.includes(replyId)) ?? state.ballot.map((r) => r.id);
+  const clashes = state.my_awards.filter(([id, c]) =>
+    (c === criterion && group.includes(id)) || (!state.duels && id === replyId));
+  for (const [id, c] of clashes) {
+    if (!(await sendAward("unvote", id, c))) return;
+  }
+  await sendAward("vote", replyId, criterion);
+}
+
+async function sendAward(event, replyId, criterion) {
+  const payload = { reply_id: replyId, criterion, request_id: requestId() };
+  const answer = await requestSurely(socket, event, payload);
+  if (!answer.ok) { showError("voting-error", answer.error); return false; }
+  showError("voting-error", "");
+  if (state.phase !== "voting") return false;
+  state.my_votes = answer.my_votes;
+  state.my_awards = answer.my_awards ?? [];
+  drawBallot();
+  return true;
 }
 
 // --- start ------------------------------------------------------------------

@@ -14,7 +14,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..accounts.access import may_host
-from ..clock import utcnow
 from ..coaching import presets
 from ..decks.rules import DIFFICULTIES, THEMES
 from ..extensions import db
@@ -60,11 +59,6 @@ def _picked(name: str, allowed) -> list:
     return [known[v] for v in dict.fromkeys(request.form.getlist(name)) if v in known]
 
 
-def _todays_preset() -> str:
-    """Monday mornings and Friday afternoons are what the shipped presets are for."""
-    return {0: "monday", 4: "friday"}.get(utcnow().weekday(), "custom")
-
-
 @bp.get("/")
 def sessions():
     """The signed-in trainer's sessions (an admin sees everyone's), newest first."""
@@ -86,7 +80,7 @@ def new():
     # A session speaks its trainer's language unless they pick another.
     language = known(request.values.get("language")) or str(get_locale())
     # The form starts from a preset: ?preset=monday, friday, custom or mine-<id>.
-    chosen = request.values.get("preset") or _todays_preset()
+    chosen = request.values.get("preset") or "custom"
     settings = presets.find(chosen, current_user.id)
     if settings is None:
         chosen, settings = "custom", presets.find("custom", current_user.id)
