@@ -317,11 +317,11 @@ function drawWinners() {
     el("section", { class: `winner${award.replies.length > 1 ? " tied" : ""}` },
       el("h3", { text: award.name }),
       el("p", { class: "definition", text: award.definition }),
-      ...(award.replies.length ? award.replies.map((reply) =>
+      el("div", { class: "winner-list" }, ...(award.replies.length ? award.replies.map((reply) =>
         el("div", { class: "winner-reply" },
           el("p", { class: "reply", text: reply.text }),
           el("p", { class: "author", text: t("by", { name: reply.author }) })))
-        : [el("p", { class: "muted", text: t("no_award") })]))));
+        : [el("p", { class: "muted", text: t("no_award") })])))));
 }
 
 function votesLabel(n) {
@@ -429,7 +429,7 @@ function drawDebrief() {
     const won = criteria.filter((c) => c.replies.some((r) => r.id === reply.id)).map((c) => c.name);
     const isPinned = pinned.has(reply.id);
     return el("article", { class: "highlight" },
-      el("p", { class: "won", text: won.length ? won.join(" · ") : t("best") }),
+      el("p", { class: "won" }, ...(won.length ? won : [t("best")]).map((name) => el("span", { text: name }))),
       el("p", { class: "reply", text: reply.text }),
       el("p", { class: "author", text: t("by", { name: reply.author }) }),
       el("button", {

@@ -21,7 +21,7 @@ from .voting import choices_in, round_modes
 
 PODIUM = 3
 # The debrief shows at most this many winning replies side by side.
-DEBRIEF_REPLIES = 6
+DEBRIEF_REPLIES = 4
 
 
 class Scoreboard:
