@@ -76,13 +76,18 @@ def options() -> argparse.Namespace:
                         help="only connect N phones to one worker and count who got in (no session)")
     parser.add_argument("--max-connections", type=int, default=None,
                         help="TRAINER_MAX_CONNECTIONS for --capacity (the server's default when unset)")
+    parser.add_argument("--mode", choices=["own_card", "same_card", "duels"], default="own_card",
+                        help="how the sessions deal (own_card)")
+    parser.add_argument("--voting", choices=["votes", "awards"], default="votes",
+                        help="best-replies votes or service awards (votes)")
     parser.add_argument("--out", default="bench-results/latest.json", help="JSON file to write")
     return parser.parse_args()
 
 
 async def run(args: argparse.Namespace, workdir: Path) -> dict:
     transports = ["polling", "websocket"] if args.transport == "polling" else ["websocket"]
-    load = scenarios.Load(transports=transports, workers=args.workers, draft_interval=args.draft_interval)
+    load = scenarios.Load(transports=transports, workers=args.workers, draft_interval=args.draft_interval,
+                          mode=args.mode, voting=args.voting)
     env = {"TRAINER_DATABASE_URL": args.database_url} if args.database_url else {}
     results: dict = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
                      "params": {k: v for k, v in vars(args).items() if k != "out"}}
@@ -184,7 +189,8 @@ def report(results: dict) -> str:
     m = results["machine"]
     head = (f"Too Sandy bench, {results['started']}: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, "
             f"Python {m['python']}; load average at start {m['load_average_at_start']}; "
-            f"transport {results['params']['transport']}")
+            f"transport {results['params']['transport']}; mode {results['params']['mode']}, "
+            f"voting {results['params']['voting']}")
     return head + "\n\n" + table(rows)
 
 

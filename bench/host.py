@@ -32,7 +32,8 @@ async def _form(http: aiohttp.ClientSession, url: str, data: dict[str, str]) -> 
 
 
 async def open_session(
-    url: str, *, rounds: int = 1, writing_minutes: int = 2, voting_seconds: int = 90
+    url: str, *, rounds: int = 1, writing_minutes: int = 2, voting_seconds: int = 90,
+    mode: str = "own_card", voting: str = "votes",
 ) -> tuple[str, str]:
     """Sign in and create a session as a trainer does; returns (room code, cookie header)."""
     jar = aiohttp.CookieJar(unsafe=True)
@@ -45,6 +46,7 @@ async def open_session(
         projector = await _form(http, f"{url}/host/new", {
             "deck": deck.group(1), "writing_minutes": str(writing_minutes),
             "voting_seconds": str(voting_seconds), "rounds_total": str(rounds),
+            "mode": mode, "voting": voting,
         })
         cookie = "; ".join(f"{c.key}={c.value}" for c in jar)
     found = CODE.search(projector)

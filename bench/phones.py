@@ -130,9 +130,8 @@ class Phone:
     async def vote(self, snap: dict[str, Any]) -> None:
         cfg, rng = self.cfg, self.rng
         await asyncio.sleep(rng.uniform(*cfg["vote_window"]))
-        choices = rng.sample([r["id"] for r in snap["ballot"]], snap["votes_allowed"])
-        for reply_id in choices:
-            answer = await self._ack("vote", "vote", {"reply_id": reply_id})
+        for payload in choices(snap, rng):
+            answer = await self._ack("vote", "vote", payload)
             if not answer.get("ok"):
                 return
             await asyncio.sleep(rng.uniform(0.5, 3.0))
@@ -142,6 +141,29 @@ class Phone:
             task.cancel()
         if self.sio.connected:
             await self.sio.disconnect()
+
+
+def choices(snap: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
+    """A full ballot's worth of votes or awards, as play.js lets a person give them.
+
+    Plain votes go to different replies, or one per duel; awards give each
+    criterion to a different reply, or in a duel each criterion to one side.
+    """
+    awards = snap.get("voting") == "awards"
+    criteria = range(len(snap.get("criteria") or [])) if awards else [None]
+    picked: list[dict[str, Any]] = []
+    if snap.get("duels"):
+        for duel in snap["duels"]:
+            picked += [{"reply_id": rng.choice(duel), "criterion": c} for c in criteria]
+    elif awards:
+        replies = rng.sample([r["id"] for r in snap["ballot"]], snap["votes_allowed"])
+        picked = [{"reply_id": r, "criterion": c} for r, c in zip(replies, criteria, strict=False)]
+    else:
+        picked = [{"reply_id": r} for r in rng.sample([r["id"] for r in snap["ballot"]], snap["votes_allowed"])]
+    for choice in picked:
+        if choice.get("criterion") is None:
+            choice.pop("criterion", None)
+    return picked[: snap["votes_allowed"]]
 
 
 class FloorPhone:

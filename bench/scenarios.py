@@ -33,6 +33,8 @@ class Load:
     vote_window: tuple[float, float] = (3.0, 25.0)
     results_pause: float = 5.0
     time_limit: float = 240.0
+    mode: str = "own_card"  # how the session deals (own_card, same_card, duels)
+    voting: str = "votes"  # votes or awards
 
 
 class Workers:
@@ -113,7 +115,8 @@ async def play_rooms(
         with Monitor(server.pid) as monitor:
             hosts = []
             for _ in range(rooms):
-                code, token = await open_session(server.url, rounds=1, writing_minutes=2, voting_seconds=120)
+                code, token = await open_session(server.url, rounds=1, writing_minutes=2, voting_seconds=120,
+                                                 mode=load.mode, voting=load.voting)
                 hosts.append(await Host(server.url, code, token).connect())
             monitor.mark("idle")
             phones = [(h.code, f"Phone {i + 1}") for h in hosts for i in range(per_room)]
