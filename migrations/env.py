@@ -11,6 +11,8 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import text
 
+from trainer.database import search
+
 logger = logging.getLogger("alembic.env")
 config = context.config
 target_db = current_app.extensions["migrate"].db
@@ -39,6 +41,8 @@ def _skip_empty_autogenerate(ctx, revision, directives) -> None:
 def run_migrations_online() -> None:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", _skip_empty_autogenerate)
+    # The library's full-text index is made by trainer/database/search.py, not by models.
+    conf_args.setdefault("include_object", search.not_the_index)
     with target_db.engine.connect() as connection:
         dialect = connection.dialect.name
         if dialect == "sqlite":

@@ -11,14 +11,21 @@ from socket_helpers import ack
 from trainer.coaching import presets
 from trainer.decks import imports as deckimport
 from trainer.extensions import db, socketio
-from trainer.models import Card, Deck, Preset
+from trainer.models import Card, Deck, Member, Preset, Reply, Star
+from trainer.records import library, teams
 
 ADMIN_ENDPOINTS = {
     "admin.index", "admin.decks", "admin.new_deck", "admin.deck", "admin.edit_deck", "admin.archive_deck",
     "admin.restore_deck", "admin.delete_deck", "admin.export_deck", "admin.add_card", "admin.paste_cards",
     "admin.edit_card", "admin.toggle_card", "admin.delete_card", "admin.new_import", "admin.import_preview",
     "admin.cancel_import", "admin.users", "admin.edit_user", "admin.delete_user", "admin.backups", "admin.back_up_now",
-    "admin.criteria", "admin.reset_criteria",
+    "admin.criteria", "admin.reset_criteria", "admin.retention_setting",
+}
+RECORDS_ENDPOINTS = {
+    "records.report", "records.report_csv", "records.handout", "records.delete_session", "records.link_player",
+    "records.star_reply", "records.team_list", "records.team", "records.add_member", "records.member",
+    "records.merge_member", "records.anonymise_member", "records.library_page", "records.library_csv",
+    "records.library_print", "records.library_entry", "records.print_deck",
 }
 HOST_ENDPOINTS = {"host.sessions", "host.new", "host.projector", "host.qr", "host.delete_preset"}
 HOST_EVENTS = ["sync", "next", "end_phase", "extend", "pause", "resume", "remove_player", "set_mode", "pin",
@@ -35,8 +42,17 @@ def world(app, seed):
     upload = deckimport.stage_upload(admin, "x.csv", b"complaint\nA brand new complaint\n", deck)
     other = make_user("other-trainer")
     preset = presets.save(seeded.trainer.id, "Front desk", presets.CUSTOM)
+    team = teams.create_team(seeded.trainer.id, "Front desk")
+    member = teams.add_member(team, "Ana")
+    player = seeded.players[0][0]
+    dealt = seeded.game.decks[0].cards[0]  # a reply's card is always from one of its session's decks
+    reply = Reply(session_id=seeded.game.id, round_no=1, player_id=player.id, card_id=dealt.id, text="A reply")
+    db.session.add(reply)
+    db.session.commit()
+    entry = library.star(reply.id, seeded.trainer.id)
     values = {"deck_id": deck.id, "card_id": card.id, "user_id": other.id, "upload_id": upload.id,
-              "code": seeded.game.code, "kind": "csv", "preset_id": preset.id}
+              "code": seeded.game.code, "kind": "csv", "preset_id": preset.id, "team_id": team.id,
+              "member_id": member.id, "player_id": player.id, "reply_id": reply.id, "star_id": entry.id}
     return {"seeded": seeded, "admin": admin, "other": other, "values": values}
 
 
@@ -66,6 +82,7 @@ def client_as(app, world, who):
 def test_the_matrix_covers_every_admin_and_host_route(app):
     assert {rule.endpoint for rule in routes(app, "admin.")} == ADMIN_ENDPOINTS
     assert {rule.endpoint for rule in routes(app, "host.")} == HOST_ENDPOINTS
+    assert {rule.endpoint for rule in routes(app, "records.")} == RECORDS_ENDPOINTS
 
 
 def requests(app, world, prefix):
@@ -77,7 +94,8 @@ def requests(app, world, prefix):
 @pytest.mark.parametrize("who", ["anonymous", "player"])
 def test_people_without_an_account_are_sent_to_sign_in(app, world, who):
     client = client_as(app, world, who)
-    for method, url, _ in [*requests(app, world, "admin."), *requests(app, world, "host.")]:
+    for method, url, _ in [*requests(app, world, "admin."), *requests(app, world, "host."),
+                           *requests(app, world, "records.")]:
         answer = client.open(url, method=method)
         assert answer.status_code == 302, (method, url)
         assert answer.headers["Location"].startswith("/login?next="), (method, url)
@@ -110,14 +128,41 @@ def test_trainers_host_only_their_own_sessions(app, world):
     assert db.session.get(Preset, preset_id) is None
 
 
+# What only the session's (or team's) trainer and admins may open; the library and
+# printable cards are every trainer's.
+OWNED = {"records.report", "records.report_csv", "records.handout", "records.link_player", "records.star_reply",
+         "records.team", "records.add_member", "records.member", "records.merge_member", "records.library_entry"}
+ADMIN_ONLY = {"records.delete_session", "records.anonymise_member"}
+
+
+def test_trainers_see_their_own_records_and_no_one_elses(app, world):
+    owner, other = client_as(app, world, "owner"), client_as(app, world, "other")
+    for method, url, endpoint in requests(app, world, "records."):
+        if endpoint in OWNED:
+            assert other.open(url, method=method).status_code == 403, (method, url)
+        if endpoint in ADMIN_ONLY:
+            assert owner.open(url, method=method).status_code == 403, (method, url)
+    assert db.session.get(Star, world["values"]["star_id"]) is not None, "refused requests changed nothing"
+    assert db.session.get(Member, world["values"]["member_id"]).name == "Ana"
+    for url in ("/host/{code}/report", "/host/{code}/report.csv", "/host/{code}/handout", "/teams/{team_id}",
+                "/members/{member_id}", "/library", "/teams"):
+        assert owner.get(url.format(**world["values"])).status_code == 200, url
+    assert "Front desk" not in other.get("/teams").get_data(as_text=True), "another trainer's teams are not listed"
+
+
 def test_admins_may_use_every_admin_and_host_route(app, world):
     client = client_as(app, world, "admin")
-    for method, url, _endpoint in [*requests(app, world, "host."), *requests(app, world, "admin.")]:
+    for method, url, endpoint in [*requests(app, world, "host."), *requests(app, world, "admin."),
+                                  *requests(app, world, "records.")]:
+        if (method, endpoint) == ("POST", "records.delete_session"):
+            continue  # last, below: the session has to stay for the rest
         answer = client.open(url, method=method)
         assert answer.status_code not in (401, 403), (method, url)
         if answer.status_code == 302:
             assert not answer.headers["Location"].startswith("/login"), (method, url)
     assert client.get(f"/host/{world['values']['code']}").status_code == 200, "any session's projector"
+    assert client.post(f"/host/{world['values']['code']}/delete").status_code == 302
+    assert client.get(f"/host/{world['values']['code']}").status_code == 404
 
 
 def connect_host(app, client, auth):

@@ -12,7 +12,7 @@ from live import ROOT
 
 PACKAGE = ROOT / "trainer"
 EDGES = {"sockets", "views", "cli", "serve"}
-FEATURES = {"live", "decks", "accounts", "coaching"}
+FEATURES = {"live", "decks", "accounts", "coaching", "records"}
 
 
 def _imports(path: Path) -> set[str]:

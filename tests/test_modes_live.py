@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from trainer.coaching import criteria as criteria_store
 from trainer.extensions import db, socketio
+from trainer.live.sessions import join
 from trainer.models import GameRound, GameSession, ModelAnswer, Reply, Vote
 
 
@@ -199,8 +200,20 @@ def test_duels_pair_by_pair_with_a_three_way_duel_and_a_walkover(seed, sockets):
 # --- the mode switch -------------------------------------------------------------------
 
 
+def test_duels_wait_for_four_players(seed, sockets):
+    seeded = seed(players=3, rounds_total=1, mode="duels")
+    host, phones = sockets.room(seeded)
+    refused(ack(host, "/host", "next"), "duels_need_players")
+    assert db.session.get(GameSession, seeded.game.id).phase == "lobby"
+    assert db.session.scalar(select(func.count(Reply.id))) == 0, "nothing was dealt"
+    late = join(seeded.game.code, "Player 4")
+    sockets.phone(late[1])
+    start_round(host)
+    assert db.session.get(GameSession, seeded.game.id).phase == "writing"
+
+
 def test_the_trainer_changes_the_mode_between_rounds_only(seed, sockets):
-    seeded = seed(players=3, rounds_total=2)
+    seeded = seed(players=4, rounds_total=2)
     host, phones = sockets.room(seeded)
     lobby = last(host, "/host", "snapshot")
     assert lobby["next_mode"] == "own_card" and lobby["pool"]

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -100,6 +101,10 @@ class GameSession(db.Model):
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", name="fk_game_session_owner_id", ondelete="SET NULL"), index=True
     )
+    # The team it was run for: phones pick their name from its roster.
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team.id", name="fk_game_session_team_id", ondelete="SET NULL"), index=True
+    )
 
     players: Mapped[list[Player]] = relationship(
         back_populates="session", order_by="Player.id"
@@ -125,6 +130,10 @@ class Player(db.Model):
     joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # The phone's own language (a Greek phone in a Russian session).
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # Who this is on the team's roster (picked on the phone, or linked later in the report).
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", name="fk_player_member_id", ondelete="SET NULL"), index=True
+    )
 
     session: Mapped[GameSession] = relationship(back_populates="players")
 
@@ -298,3 +307,66 @@ class Preset(db.Model):
     name: Mapped[str] = mapped_column(String(60))
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Team(db.Model):
+    """A trainer's team: a name and a roster of members, followed over sessions."""
+
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    members: Mapped[list[Member]] = relationship(
+        back_populates="team", order_by="Member.name", cascade="all, delete-orphan"
+    )
+
+
+class Member(db.Model):
+    """Someone on a team's roster; their players across sessions are their history."""
+
+    __table_args__ = (UniqueConstraint("team_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(24))
+    # The name's confusables skeleton, as for players: "Аna" is Ana's name.
+    name_key: Mapped[str | None] = mapped_column(String(96))
+    # Anonymised by an admin: the name is gone, the replies stay, unnamed.
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship(back_populates="members")
+
+
+class Star(db.Model):
+    """A reply a trainer starred into the best-replies library."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("reply.id", ondelete="CASCADE"), unique=True)
+    starred_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The trainer's choice per entry: show the author, or "anonymous".
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The language the reply was written in (its player's), for filters and stemming.
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    reply: Mapped[Reply] = relationship()
+
+
+class Setting(db.Model):
+    """One admin setting (how long sessions are kept, say): a key and a JSON value."""
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+# The library's full-text index is made with the star table, however the
+# schema is made (trainer/database/search.py).
+@event.listens_for(Star.__table__, "after_create")
+def _star_search_index(_table, connection, **_kw) -> None:
+    from .database import search
+
+    search.install(connection)

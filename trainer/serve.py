@@ -72,6 +72,23 @@ def start_worker(app: Flask) -> None:
     sweeper.start(app)
     if app.config["BACKUP_EVERY_HOURS"]:
         socketio.start_background_task(_back_up_forever, app)
+    socketio.start_background_task(_expire_sessions_forever, app)
+
+
+# How often each worker deletes sessions past the admin's retention setting (off by default).
+RETENTION_CHECK_SECONDS = 3600
+
+
+def _expire_sessions_forever(app: Flask) -> None:
+    from .records import retention
+
+    while True:
+        socketio.sleep(RETENTION_CHECK_SECONDS)
+        try:
+            with app.app_context():
+                retention.sweep_expired()
+        except Exception:  # a failed sweep is tried again in an hour; the game goes on
+            log.exception("deleting expired sessions failed")
 
 
 def backup_folder(app: Flask) -> Path:

@@ -205,6 +205,7 @@ function drawControls() {
   const duelSlide = phase === "voting" && state.mode === "duels";
   $("btn-hide").hidden = !((phase === "voting" || phase === "results") && replies.length) || duelSlide;
   $("btn-lock").hidden = phase === "finished";
+  drawStar();
   $("btn-debrief").hidden = !(phase === "results" || phase === "finished") || !state.debrief;
   $("btn-debrief").textContent = debriefOpen ? t("back_to_results") : t("debrief");
   if (debriefOpen) {
@@ -277,6 +278,11 @@ function step(delta) {
 }
 
 function drawSlide() {
+  drawSlideOnly();
+  drawStar();
+}
+
+function drawSlideOnly() {
   const all = slides();
   $("winners-card").hidden = true;
   $("result-card").hidden = false;
@@ -432,11 +438,13 @@ function drawDebrief() {
       el("p", { class: "won" }, ...(won.length ? won : [t("best")]).map((name) => el("span", { text: name }))),
       el("p", { class: "reply", text: reply.text }),
       el("p", { class: "author", text: t("by", { name: reply.author }) }),
-      el("button", {
-        type: "button", class: `button small${isPinned ? " primary" : ""}`, "aria-pressed": String(isPinned),
-        text: isPinned ? t("pinned") : t("pin"),
-        onclick: () => pin(reply.id, !isPinned),
-      }));
+      el("div", { class: "highlight-actions" },
+        el("button", {
+          type: "button", class: `button small${isPinned ? " primary" : ""}`, "aria-pressed": String(isPinned),
+          text: isPinned ? t("pinned") : t("pin"),
+          onclick: () => pin(reply.id, !isPinned),
+        }),
+        starButton(reply, "button small")));
   }) : [el("p", { class: "muted", text: t("nothing_to_debrief") })]));
 }
 
@@ -445,7 +453,31 @@ function earlierAnswers(card, pinnedHere) {
   if (!earlier.length) return null;
   return el("div", { class: "model-answers" },
     el("p", { class: "coach-label", text: t("model_answers") }),
-    ...earlier.map((a) => el("p", { class: "model-answer", text: `${a.text} — ${a.author}` })));
+    ...earlier.map((a) => el("p", { class: "model-answer", text: a.author ? `${a.text} — ${a.author}` : a.text })));
+}
+
+// A star puts the reply in the best-replies library (the desk's Library page).
+function starButton(reply, classes) {
+  return el("button", {
+    type: "button", class: `${classes}${reply.starred ? " primary" : ""}`, "aria-pressed": String(Boolean(reply.starred)),
+    text: reply.starred ? t("starred") : t("star"),
+    onclick: () => star(reply.id, !reply.starred),
+  });
+}
+
+async function star(replyId, starred) {
+  const answer = await request(socket, "star", { reply_id: replyId, starred });
+  if (!answer.ok) notice(answer.error);
+}
+
+function drawStar() {
+  const button = $("btn-star");
+  const reply = state.phase === "results" && !debriefOpen ? currentReply() : null;
+  button.hidden = !reply;
+  if (!reply) return;
+  button.textContent = reply.starred ? t("starred") : t("star");
+  button.setAttribute("aria-pressed", String(Boolean(reply.starred)));
+  button.onclick = () => star(reply.id, !reply.starred);
 }
 
 async function pin(replyId, pinned) {

@@ -48,20 +48,72 @@ function showJoin(message) {
   error.hidden = !message;
   error.textContent = message || "";
   if (identity?.code && !$("join-code").value) $("join-code").value = identity.code;
+  if (!room) lookUpRoom();
 }
+
+// A session run for a team: the phone picks its name from the roster, and
+// remembers who it was for next week's session of the same team.
+const MEMBER_KEY = (teamId) => `too-sandy:member:${teamId}`;
+let room = null;
+
+async function lookUpRoom() {
+  const code = $("join-code").value.trim();
+  if (code.length < 4) return;
+  try {
+    const response = await fetch(`/api/rooms/${encodeURIComponent(code)}`);
+    const answer = await response.json();
+    room = answer.ok ? answer : null;
+  } catch {
+    room = null; // offline for a moment: the plain name field still works
+  }
+  drawRoster();
+}
+
+function drawRoster() {
+  const team = room?.team;
+  $("roster-box").hidden = !team;
+  if (!team) { $("name-box").hidden = false; return; }
+  setText("roster-label", t("who_are_you", { team: team.name }));
+  const remembered = localStorage.getItem(MEMBER_KEY(team.id));
+  const select = $("join-member");
+  select.replaceChildren(
+    el("option", { value: "", text: t("pick_your_name") }),
+    ...room.roster.map((m) => el("option", { value: String(m.id), text: m.name })),
+    el("option", { value: "new", text: t("not_on_list") }),
+  );
+  if (remembered && room.roster.some((m) => String(m.id) === remembered)) select.value = remembered;
+  drawNameBox();
+}
+
+function drawNameBox() {
+  const picking = Boolean(room?.team) && $("join-member").value !== "new";
+  $("name-box").hidden = picking;
+  $("join-name").required = !picking;
+}
+
+$("join-member").addEventListener("change", drawNameBox);
+$("join-code").addEventListener("change", lookUpRoom);
 
 $("join-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const button = event.submitter;
   if (button) button.disabled = true;
   try {
+    const picked = room?.team ? $("join-member").value : "";
+    if (room?.team && !picked) return showJoin(t("pick_your_name"));
+    const body = { code: $("join-code").value, name: $("join-name").value };
+    if (picked && picked !== "new") {
+      body.member_id = Number(picked);
+      body.name = room.roster.find((m) => String(m.id) === picked)?.name ?? "";
+    }
     const response = await fetch("/api/join", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ code: $("join-code").value, name: $("join-name").value }),
+      body: JSON.stringify(body),
     });
     const answer = await response.json();
     if (!answer.ok) return showJoin(answer.error);
+    if (answer.team_id && answer.member_id) localStorage.setItem(MEMBER_KEY(answer.team_id), String(answer.member_id));
     identity = { code: answer.code, token: answer.token, name: answer.name };
     localStorage.setItem(PLAYER_KEY, JSON.stringify(identity));
     history.replaceState(null, "", `/join/${answer.code}`);

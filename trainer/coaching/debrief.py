@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from ..extensions import db
 from ..game import RuleError
-from ..models import GameRound, ModelAnswer, Player, Reply
+from ..models import GameRound, Member, ModelAnswer, Player, Reply, Star
 
 TAKEAWAY_MAX = 200
 # A debrief shows this many model answers per card, newest first.
@@ -33,22 +33,40 @@ def pin(session_id: int, reply_id: int, pinned: bool, user_id: int | None) -> No
 
 
 def model_answers(card_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
-    """Card id → its pinned replies (text, author, which reply), newest first."""
+    """Card id → its model answers (text, author, which reply), newest first.
+
+    Replies pinned in a debrief come first, then replies starred into the
+    library; a starred entry the trainer made anonymous shows no author.
+    """
     ids = sorted(set(card_ids))
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(ModelAnswer.card_id, Reply.id, Reply.text, Player.name)
+    pinned = db.session.execute(
+        select(ModelAnswer.card_id, Reply.id, Reply.text, Player.name, Member.name, Member.anonymised,
+               literal(False))
         .join(Reply, Reply.id == ModelAnswer.reply_id)
         .join(Player, Player.id == Reply.player_id)
+        .outerjoin(Member, Member.id == Player.member_id)
         .where(ModelAnswer.card_id.in_(ids))
         .order_by(ModelAnswer.pinned_at.desc(), ModelAnswer.id.desc())
-    )
+    ).all()
+    starred = db.session.execute(
+        select(Reply.card_id, Reply.id, Reply.text, Player.name, Member.name, Member.anonymised, Star.anonymous)
+        .join(Star, Star.reply_id == Reply.id)
+        .join(Player, Player.id == Reply.player_id)
+        .outerjoin(Member, Member.id == Player.member_id)
+        .where(Reply.card_id.in_(ids), ~Reply.hidden)
+        .order_by(Star.created_at.desc(), Star.id.desc())
+    ).all()
     found: dict[int, list[dict[str, Any]]] = {}
-    for card_id, reply_id, text, author in rows:
+    seen: set[int] = set()
+    for card_id, reply_id, text, name, member, anonymised, anonymous in [*pinned, *starred]:
         answers = found.setdefault(card_id, [])
-        if len(answers) < MODEL_ANSWERS_SHOWN:
-            answers.append({"reply_id": reply_id, "text": text, "author": author})
+        if reply_id in seen or len(answers) >= MODEL_ANSWERS_SHOWN:
+            continue
+        seen.add(reply_id)
+        author = "" if anonymous or anonymised else (member or name)
+        answers.append({"reply_id": reply_id, "text": text, "author": author})
     return found
 
 

@@ -31,6 +31,8 @@ from .rules import deal as deal_own
 # fair share of the room's eyes, and nobody reads a hundred replies.
 DUEL_BALLOT = 3
 MAX_CRITERIA = 4
+# With fewer players every one of them sits in the one duel: nobody is left to judge it.
+DUELS_MINIMUM = 4
 
 
 class Mode(StrEnum):

@@ -14,6 +14,11 @@ _MESSAGES = {
     "no_rounds_left": lazy_gettext("All rounds have been played."),
     "rounds_left": lazy_gettext("There are rounds left to play."),
     "no_players": lazy_gettext("Nobody has joined yet: wait for at least one player."),
+    "unknown_member": lazy_gettext("That name is no longer on the team's list. Pick it again, or type yours."),
+    "duels_need_players": lazy_gettext(
+        "Duels need at least %(least)s players, or nobody is left to judge a duel. "
+        "Wait for more players or choose another game mode."
+    ),
     "bad_extension": lazy_gettext("Extra time must be a positive number of seconds."),
     "too_much_time": lazy_gettext("A phase can't run longer than 30 minutes."),
     "already_paused": lazy_gettext("The timer is already paused."),

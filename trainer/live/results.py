@@ -16,7 +16,7 @@ from ..coaching.debrief import model_answers
 from ..extensions import db
 from ..game import scoring
 from ..game.modes import Choice, Mode, Voting
-from ..models import GameRound, GameSession, ModelAnswer, Reply
+from ..models import GameRound, GameSession, ModelAnswer, Reply, Star
 from .voting import choices_in, round_modes
 
 PODIUM = 3
@@ -101,6 +101,7 @@ def round_results(session: GameSession, rows, board: Scoreboard) -> dict[str, An
     else:
         winners = set(game.round_winners({r.id: counts.get(r.id, 0) for r, _, _ in shown}))
     per_criterion = scoring.criterion_winners(board.choices, len(criteria)) if criteria else {}
+    starred = set(db.session.scalars(select(Star.reply_id).where(Star.reply_id.in_(list(by_id))))) if by_id else set()
     award_counts: dict[int, list[int]] = {}  # reply → awards per criterion
     for choice in board.choices:
         if criteria and choice.criterion < len(criteria):
@@ -118,6 +119,7 @@ def round_results(session: GameSession, rows, board: Scoreboard) -> dict[str, An
             "points": points(r.id), "best": r.id in winners,
             "awards": award_counts.get(r.id, [0] * len(criteria)), "duel": board.duel_of.get(r.id),
             "card_id": c.id, "complaint": c.complaint, "theme": c.theme, "coach_note": c.coach_note,
+            "starred": r.id in starred,
         }
 
     data: dict[str, Any] = {

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from .. import game
 from ..extensions import db
 from ..game import phases
-from ..game.modes import Mode
+from ..game.modes import DUELS_MINIMUM, Mode
 from ..models import GameRound, GameSession, Player, Presence, Reply
 from .profanity import is_rude
 from .sessions import active_player_ids, claim_clock, clock_of, session_pool, timing_of
@@ -41,6 +41,8 @@ def advance(session: GameSession, now: datetime) -> game.Outcome | None:
         players = active_player_ids(session, outcome.clock.round_no)
         if not players:
             raise game.RuleError("no_players")
+        if session.mode == Mode.DUELS and len(players) < DUELS_MINIMUM:
+            raise game.RuleError("duels_need_players", least=DUELS_MINIMUM)
     if not claim_clock(session, outcome.clock):
         db.session.rollback()
         return None

@@ -44,6 +44,8 @@ class SessionSettings:
     # Only cards of these themes and difficulties; empty: every card.
     themes: tuple[str, ...] = ()
     difficulties: tuple[int, ...] = ()
+    # The team it is run for (checked by the caller: the trainer's own, or any for an admin).
+    team_id: int | None = None
 
     def check(self) -> None:
         if not self.deck_ids:
@@ -89,6 +91,7 @@ def create_session(settings: SessionSettings, owner_id: int | None = None) -> Ga
         criteria=criteria.current_set(),
         themes=list(settings.themes),
         difficulties=list(settings.difficulties),
+        team_id=settings.team_id,
     )
     db.session.add(session)
     db.session.commit()

@@ -18,6 +18,7 @@ from ..live.messages import message_for
 from ..live.sessions import remove_player, set_locked, set_mode
 from ..live.snapshots import host_snapshot
 from ..models import GameSession
+from ..records import library
 from . import schemas
 from .base import GameNamespace, answers
 
@@ -114,6 +115,17 @@ class HostNamespace(GameNamespace):
         debrief.pin(session.id, data.reply_id, data.pinned, getattr(current_user, "id", None))
         announce.to_host(session, "snapshot", host_snapshot(session, utcnow()))
         return {}
+
+    @answers(schemas.StarRef)
+    def on_star(self, data: schemas.StarRef):
+        """The trainer stars a reply into the library from the results or the debrief."""
+        session = debriefed_session()
+        if data.starred:
+            library.star(data.reply_id, getattr(current_user, "id", None), session.id)
+        else:
+            library.unstar(data.reply_id)
+        announce.to_host(session, "snapshot", host_snapshot(session, utcnow()))
+        return {"starred": data.starred}
 
     @answers(schemas.Takeaway)
     def on_takeaway(self, data: schemas.Takeaway):

@@ -109,6 +109,12 @@ class Pin:
 
 
 @dataclass(frozen=True)
+class StarRef:
+    reply_id: int
+    starred: bool = True
+
+
+@dataclass(frozen=True)
 class Takeaway:
     text: str = field(metadata={"max": 400})
 

@@ -129,4 +129,9 @@ def client_strings() -> dict[str, str]:
         "your_walkover": _("Your opponent sent nothing: the duel is yours."),
         "your_awards": _("Your awards this round"),
         "best_at": _("Best at each award"),
+        "who_are_you": _("Who are you in %(team)s?"),
+        "pick_your_name": _("Pick your name from the list"),
+        "not_on_list": _("I'm not on the list"),
+        "star": _("☆ Star"),
+        "starred": _("★ In the library"),
     }

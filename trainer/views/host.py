@@ -21,6 +21,7 @@ from ..game import Mode, RuleError, Voting
 from ..live.messages import message_for
 from ..live.sessions import SessionSettings, create_session, find_session
 from ..models import Card, Deck, GameSession, Player, User
+from ..records import teams
 from ..refusals import Refusal
 from ..serve import base_url
 from .forms import DIFFICULTIES as DIFFICULTY_CHOICES
@@ -84,7 +85,10 @@ def new():
     settings = presets.find(chosen, current_user.id)
     if settings is None:
         chosen, settings = "custom", presets.find("custom", current_user.id)
-    form = {**settings, "deck_ids": [], "language": language, "preset": chosen, "save_as": ""}
+    team_arg = request.values.get("team", "")
+    form = {**settings, "deck_ids": [], "language": language, "preset": chosen, "save_as": "",
+            "team_id": int(team_arg) if team_arg.isdigit() else None}
+    my_teams = teams.visible_teams(current_user)
     decks = _decks(language)
     # Ticked by default when nothing was chosen yet.
     language_decks = {deck.id for deck, _count in decks if deck.language == language}
@@ -104,11 +108,15 @@ def new():
             "difficulties": _picked("difficulty", DIFFICULTIES),
             "preset": chosen,
             "save_as": request.form.get("save_as", "").strip(),
+            "team_id": form["team_id"],
         }
+        # A team the trainer may not see is no team at all.
+        if form["team_id"] not in {t.id for t in my_teams}:
+            form["team_id"] = None
         chosen_settings = SessionSettings(
             deck_ids, form["writing_minutes"], form["voting_seconds"], form["rounds_total"],
             profanity_filter=form["polite"], language=language, mode=form["mode"], voting=form["voting"],
-            themes=tuple(form["themes"]), difficulties=tuple(form["difficulties"]),
+            themes=tuple(form["themes"]), difficulties=tuple(form["difficulties"]), team_id=form["team_id"],
         )
         try:
             chosen_settings.check()
@@ -127,7 +135,7 @@ def new():
             return redirect(url_for("host.projector", code=game_session.code))
     return render_template(
         "host_new.html", decks=decks, form=form, error=error, language_decks=language_decks,
-        presets=_preset_choices(), themes=theme_choices(), difficulties=DIFFICULTY_CHOICES,
+        presets=_preset_choices(), themes=theme_choices(), difficulties=DIFFICULTY_CHOICES, teams=my_teams,
     ), 400 if error else 200
 
 

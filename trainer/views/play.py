@@ -8,11 +8,14 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
 
 from ..clock import utcnow
+from ..extensions import db
 from ..game import RuleError
 from ..live import announce, sessions
 from ..live.messages import error_answer
 from ..live.throttle import recent_attempts, record_attempt
 from ..live.tokens import normalise_code
+from ..models import Member, Team
+from ..records import teams
 
 bp = Blueprint("play", __name__)
 
@@ -25,24 +28,68 @@ def join_page(code: str = ""):
     return render_template("play.html", code=normalise_code(code)[:12])
 
 
+def _throttled(address: str, window: timedelta) -> bool:
+    return recent_attempts("join", address, utcnow(), window) >= current_app.config["JOIN_FAILURES_LIMIT"]
+
+
+@bp.get("/api/rooms/<code>")
+def room(code: str):
+    """What a phone needs before joining: the team whose roster it picks a name from, if any."""
+    address = request.remote_addr or "unknown"
+    window = timedelta(seconds=current_app.config["JOIN_FAILURES_WINDOW_SECONDS"])
+    if _throttled(address, window):
+        return error_answer("too_many_joins"), 429
+    found = sessions.find_session(code[:40])
+    if found is None:
+        record_attempt("join", address, utcnow(), window)
+        return error_answer("unknown_code"), 404
+    team = db.session.get(Team, found.team_id) if found.team_id else None
+    return {
+        "ok": True, "code": found.code,
+        "team": {"id": team.id, "name": team.name} if team else None,
+        "roster": [{"id": m.id, "name": m.name} for m in teams.roster(team)] if team else [],
+    }
+
+
 @bp.post("/api/join")
 def join():
-    """JSON {code, name} → {token}: the phone keeps the token in localStorage."""
+    """JSON {code, name, member_id?} → {token}: the phone keeps the token in localStorage.
+
+    In a session run for a team the phone sends the member it picked from
+    the roster (its name comes from there), or a name, which joins the roster.
+    """
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not all(
         isinstance(payload.get(k), str) and len(payload[k]) <= 200 for k in ("code", "name")
     ):
         return error_answer("bad_payload"), 400
+    member_id = payload.get("member_id")
+    if member_id is not None and (isinstance(member_id, bool) or not isinstance(member_id, int)):
+        return error_answer("bad_payload"), 400
     # Wrong codes from one address are counted, so live codes can't be guessed.
     address = request.remote_addr or "unknown"
     window = timedelta(seconds=current_app.config["JOIN_FAILURES_WINDOW_SECONDS"])
-    if recent_attempts("join", address, utcnow(), window) >= current_app.config["JOIN_FAILURES_LIMIT"]:
+    if _throttled(address, window):
         return error_answer("too_many_joins"), 429
+    found = sessions.find_session(payload["code"])
+    team = db.session.get(Team, found.team_id) if found is not None and found.team_id else None
+    name = payload["name"]
+    member = None
+    if team is not None and member_id is not None:
+        member = db.session.get(Member, member_id)
+        if member is None or member.team_id != team.id or member.anonymised:
+            return error_answer("unknown_member"), 400
+        name = member.name
     try:
-        player, token = sessions.join(payload["code"], payload["name"], str(get_locale()))
+        player, token = sessions.join(payload["code"], name, str(get_locale()))
     except RuleError as broken:
         if broken.code == "unknown_code":
             record_attempt("join", address, utcnow(), window)
         return error_answer(broken), _STATUS.get(broken.code, 400)
+    if team is not None:
+        # A new name joins the roster (or finds its member, however it is spelled).
+        member = member or teams.find_or_add_member(team, player.name)
+        teams.link_player(player.session, player.id, member.id)
     announce.player_joined(player.session, player)
-    return {"ok": True, "token": token, "code": player.session.code, "name": player.name}, 201
+    return {"ok": True, "token": token, "code": player.session.code, "name": player.name,
+            "member_id": member.id if member else None, "team_id": team.id if team else None}, 201

@@ -14,4 +14,4 @@ def index():
 
 
 # The routes, one module per part of the studio.
-from . import backups, cards, criteria, decks, imports, users  # noqa: E402, F401
+from . import backups, cards, criteria, decks, imports, retention, users  # noqa: E402, F401
