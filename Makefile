@@ -14,7 +14,7 @@ PG_SUITES ?= tests/test_sockets.py tests/test_rejections.py tests/test_nothing_l
 PHONES ?= 1000
 BENCH_ARGS ?=
 
-.PHONY: run test test-postgres bench clean translations catalogs
+.PHONY: run test test-postgres bench bench-library clean translations catalogs
 
 # Catalogs: ru, uk and el .po files are committed; the compiled .mo files are
 # made here, so a fresh clone's `make run` speaks every language.
@@ -54,6 +54,11 @@ test-postgres: $(VENV)/.installed-test
 # Figures, not a test: where Too Sandy stands at PHONES phones (see bench/).
 bench: $(VENV)/.installed-test catalogs
 	$(PY) -m bench --phones $(PHONES) $(BENCH_ARGS)
+
+# The best-replies library's search with REPLIES starred replies (SQLite; BENCH_ARGS="--database-url …").
+REPLIES ?= 100000
+bench-library: $(VENV)/.installed-test catalogs
+	$(PY) -m bench.library --replies $(REPLIES) $(BENCH_ARGS)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

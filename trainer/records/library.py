@@ -129,6 +129,18 @@ def _query(filters: Filters) -> Select:
         .outerjoin(Member, Member.id == Player.member_id)
         .join(GameSession, GameSession.id == Reply.session_id)
     )
+    return _narrowed(query, filters)
+
+
+def _count(filters: Filters) -> int:
+    """How many entries match, joining only what the filters need."""
+    query = select(func.count(Star.id))
+    if filters.deck_id or filters.theme or filters.card_id:
+        query = query.join(Reply, Reply.id == Star.reply_id).join(Card, Card.id == Reply.card_id)
+    return db.session.scalar(_narrowed(query, filters)) or 0
+
+
+def _narrowed(query: Select, filters: Filters) -> Select:
     condition = _matching(filters.q) if filters.q else None
     if condition is not None:
         query = query.where(condition)
@@ -151,7 +163,7 @@ def _query(filters: Filters) -> Select:
 def search(filters: Filters, page: int = 1, size: int = PAGE) -> tuple[list[Entry], int]:
     """One page of entries, newest first, and how many match in all."""
     query = _query(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Star.id).subquery()))
+    total = _count(filters)
     rows = db.session.execute(
         query.order_by(Star.created_at.desc(), Star.id.desc()).limit(size).offset((max(page, 1) - 1) * size)
     ).all()
