@@ -138,6 +138,18 @@ def test_a_team_session_becomes_a_record(live_server, browser):
     desk.shot("8-printable-cards-print")
     host.emulate_media(media="screen")
 
+    # The same pages in Greek and Russian: longer words, other scripts, nothing spills over.
+    for language in ("el", "ru"):
+        host.goto(f"{server.url}/language/{language}?next=/host/{code}/report")
+        host.locator("table.replies").first.wait_for()
+        desk.shot(f"10-report-{language}")
+        desk.no_sideways_scroll()
+        host.goto(f"{server.url}/language/{language}?next=/teams/1")
+        host.locator("svg.chart").wait_for()
+        desk.shot(f"10-team-{language}")
+        desk.no_sideways_scroll()
+    host.goto(f"{server.url}/language/en?next=/")
+
     # Next week: Ana's phone remembers who she is on this team.
     host.goto(f"{server.url}/host/new?team=1")
     host.get_by_role("button", name="Create session").click()

@@ -334,3 +334,18 @@ def test_sessions_past_the_retention_period_are_swept(seed, sockets, admin_clien
     assert db.session.get(GameSession, recent.game.id) is not None
     assert admin_client.post("/admin/retention", data={"days": ""}).status_code == 302
     assert retention.retention_days() is None
+
+
+def test_hostile_text_is_inert_in_the_library_and_its_handout(seed, sockets, client):
+    seeded = seed(players=3, names=["Ana", HOSTILE[:24], "Cy"], rounds_total=1)
+    play_a_round(seeded, sockets, ["fine", HOSTILE, "=cmd|' /C calc'!A0"])
+    for i in range(3):
+        client.post(f"/host/{seeded.game.code}/replies/{reply_of(seeded, i).id}/star", data={"starred": "1"})
+    for url in ("/library", "/library/print", "/members/0", "/library?q=img"):
+        page = client.get(url)
+        if page.status_code == 404:
+            continue
+        html = page.get_data(as_text=True)
+        assert "<img src=x" not in html and "<script>window" not in html, url
+    rows = list(csv.DictReader(io.StringIO(client.get("/library.csv").data.decode("utf-8-sig"))))
+    assert "'=cmd|' /C calc'!A0" in {r["reply"] for r in rows}
