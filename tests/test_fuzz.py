@@ -67,6 +67,36 @@ message = st.one_of(
 )
 
 
+# In the awards and duels sessions the phones mostly write and vote, so their
+# payloads reach the voting rules, not only the schema and the phase checks.
+# Filled in when sent (this round's number, one of this round's replies), so
+# submits land and votes hit the rules rather than "unknown_reply".
+phone = st.integers(min_value=1, max_value=4)
+submitting = st.tuples(phone, st.just("submit"), st.fixed_dictionaries({"_submit": st.text(min_size=1, max_size=20)}))
+voting = st.tuples(phone, st.sampled_from(["vote", "vote", "unvote"]), st.fixed_dictionaries(
+    {"_pick": st.integers(min_value=0, max_value=20)},
+    optional={"criterion": st.integers(min_value=-1, max_value=3) | json_leaf}))
+# Weighted by repetition: mostly phones writing and voting, now and then the trainer or noise.
+voting_message = st.one_of(*[submitting] * 4, *[voting] * 12, *[message] * 4)
+VOTING_RULES = {"choose_criterion", "unknown_criterion", "criterion_used", "reply_has_award", "already_awarded",
+                "duel_voted", "own_duel", "own_reply", "not_on_ballot", "out_of_votes"}
+
+
+def _filled_in(session_id: int, payload):
+    if not isinstance(payload, dict):
+        return payload
+    if "_submit" in payload or "_pick" in payload:
+        session = db.session.get(GameSession, session_id)
+        db.session.refresh(session)
+        if "_submit" in payload:
+            return {"round": session.round_no, "text": payload["_submit"]}
+        ids = db.session.scalars(select(Reply.id).where(
+            Reply.session_id == session_id, Reply.round_no == session.round_no).order_by(Reply.id)).all()
+        rest = {k: v for k, v in payload.items() if k != "_pick"}
+        return {**rest, "reply_id": ids[payload["_pick"] % len(ids)] if ids else 1}
+    return payload
+
+
 def check_invariants(session_id: int) -> None:
     replies = db.session.execute(
         select(Reply.round_no, Reply.player_id).where(Reply.session_id == session_id)
@@ -104,7 +134,8 @@ def check_invariants(session_id: int) -> None:
 
 
 @pytest.mark.parametrize(("mode", "voting", "examples"), [
-    ("own_card", "votes", EXAMPLES), ("same_card", "awards", EXAMPLES // 2), ("duels", "awards", EXAMPLES // 2),
+    # The awards sessions play their ten rounds in about thirty batches: forty is enough.
+    ("own_card", "votes", EXAMPLES), ("same_card", "awards", 40), ("duels", "awards", 40),
 ])
 def test_fuzzing_every_event(app, seed, sockets, caplog, fake_clock, mode, voting, examples):
     app.config.update(EVENT_RATE=1e6, EVENT_BURST=1e6)
@@ -116,12 +147,14 @@ def test_fuzzing_every_event(app, seed, sockets, caplog, fake_clock, mode, votin
 
     @settings(max_examples=examples, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(st.lists(message, min_size=PAYLOADS_PER_EXAMPLE, max_size=PAYLOADS_PER_EXAMPLE))
+    @given(st.lists(message if voting == "votes" else voting_message,
+                    min_size=PAYLOADS_PER_EXAMPLE, max_size=PAYLOADS_PER_EXAMPLE))
     def run(batch):
         for who, event, payload in batch:
             sock, namespace = clients[who]
             if not sock.is_connected(namespace):
                 continue
+            payload = _filled_in(seeded.game.id, payload)
             answer = ack(sock, namespace, event, payload)
             sent["payloads"] += 1
             assert isinstance(answer, dict) and isinstance(answer.get("ok"), bool), (event, payload, answer)
@@ -131,6 +164,15 @@ def test_fuzzing_every_event(app, seed, sockets, caplog, fake_clock, mode, votin
                 sent[answer["code"]] += 1
             else:
                 sent["ok"] += 1
+        if voting != "votes" and host.is_connected("/host"):
+            # Between batches the trainer moves the game on, so the next batch
+            # lands in writing, then voting, then results, round after round.
+            session = db.session.get(GameSession, seeded.game.id)
+            db.session.refresh(session)
+            if session.phase in ("lobby", "results", "finished"):
+                ack(host, "/host", "next")
+            elif session.phase in ("writing", "voting"):
+                ack(host, "/host", "end_phase")
         problems = [e for sock, ns in clients if sock.is_connected(ns) for e in sock.get_received(ns)
                     if e["name"] == "problem"]
         assert problems == []
@@ -143,3 +185,6 @@ def test_fuzzing_every_event(app, seed, sockets, caplog, fake_clock, mode, votin
     # The fuzz reached the rules, not only the schema check.
     assert sent["ok"] > 100 and sent["bad_payload"] > 100 and sent["wrong_phase"] > 10, sent
     assert db.session.scalar(select(func.count(Player.id))) == 4
+    if voting == "awards":
+        # The phones' votes reached the awards rules (not only the schema and phase checks).
+        assert sum(sent[code] for code in VOTING_RULES) >= 1, sent
