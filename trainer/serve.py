@@ -17,6 +17,7 @@ from .clock import utcnow
 from .database.backup import take_if_due
 from .extensions import db, socketio
 from .live import presence, sweeper
+from .records import retention
 
 log = logging.getLogger(__name__)
 # How often each worker asks whether the daily backup is due.
@@ -80,8 +81,6 @@ RETENTION_CHECK_SECONDS = 3600
 
 
 def _expire_sessions_forever(app: Flask) -> None:
-    from .records import retention
-
     while True:
         socketio.sleep(RETENTION_CHECK_SECONDS)
         try:

@@ -28,7 +28,7 @@ from ..models import (
     Vote,
 )
 from . import library
-from .messages import RecordsError  # noqa: F401 (the edges catch it by name)
+from .messages import RecordsError
 
 log = logging.getLogger(__name__)
 KEY = "retention_days"

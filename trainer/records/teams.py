@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..clock import utcnow
+from ..coaching.criteria import in_language
 from ..extensions import db
 from ..game import RuleError
 from ..live.names import NAME_MAX, clean_name, name_key
@@ -162,8 +163,6 @@ class Progress:
 
 def _criteria_names(sessions: list[GameSession], language: str | None) -> list[str]:
     """The award names to chart: the newest awards session's set, in the reader's language."""
-    from ..coaching.criteria import in_language
-
     for session in sorted(sessions, key=lambda s: s.created_at, reverse=True):
         if session.voting == "awards" and session.criteria:
             return [c["name"] for c in in_language(session.criteria, language, session.language)]

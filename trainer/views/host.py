@@ -160,7 +160,8 @@ def delete_preset(preset_id: int):
     return redirect(url_for("host.new", language=request.form.get("language") or None))
 
 
-def _hosted(code: str) -> GameSession:
+def hosted_session(code: str) -> GameSession:
+    """The session with this code, for its trainer or an admin: 404 or 403 otherwise."""
     game_session = find_session(code)
     if game_session is None:
         abort(404)
@@ -181,7 +182,7 @@ def join_url(code: str) -> str:
 
 @bp.get("/<code>")
 def projector(code: str):
-    game_session = _hosted(code)
+    game_session = hosted_session(code)
     speak(game_session.language)  # the projector speaks the session's language
     return render_template(
         "host.html", game=game_session, join_url=join_url(game_session.code), join_page=f"{join_root()}/join",
@@ -190,7 +191,7 @@ def projector(code: str):
 
 @bp.get("/<code>/qr.svg")
 def qr(code: str):
-    game_session = _hosted(code)
+    game_session = hosted_session(code)
     buffer = io.BytesIO()
     segno.make(join_url(game_session.code), error="m").save(
         buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff", xmldecl=False

@@ -13,16 +13,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..accounts.access import may_host
+from ..coaching.criteria import current_set, in_language
 from ..decks.messages import THEME_LABELS
 from ..decks.rules import THEMES
 from ..extensions import db
 from ..game import RuleError
-from ..live.sessions import find_session
 from ..models import Card, Deck, GameSession, Member, Reply, Star, Team
 from ..records import library, reports, retention, teams
 from ..records.charts import line_chart
 from ..records.exports import csv_bytes
 from ..refusals import Refusal
+from .host import hosted_session
 from .language import NAMES
 
 bp = Blueprint("records", __name__)
@@ -32,15 +33,6 @@ bp = Blueprint("records", __name__)
 @login_required
 def _signed_in() -> None:
     """Anonymous visitors and phones go to the sign-in page."""
-
-
-def _session(code: str) -> GameSession:
-    found = find_session(code)
-    if found is None:
-        abort(404)
-    if not may_host(current_user, found):
-        abort(403)
-    return found
 
 
 def _team(team_id: int) -> Team:
@@ -70,7 +62,7 @@ def _csv(name: str, header, rows) -> Response:
 
 @bp.get("/host/<code>/report")
 def report(code: str):
-    game = _session(code)
+    game = hosted_session(code)
     found = reports.build(game, str(get_locale()))
     roster = teams.roster(db.session.get(Team, game.team_id)) if game.team_id else []
     return render_template("records/report.html", report=found, game=game, roster=roster,
@@ -79,21 +71,21 @@ def report(code: str):
 
 @bp.get("/host/<code>/report.csv")
 def report_csv(code: str):
-    game = _session(code)
+    game = hosted_session(code)
     header, rows = reports.csv_rows(reports.build(game, str(get_locale())))
     return _csv(f"too-sandy-{game.code}.csv", header, rows)
 
 
 @bp.get("/host/<code>/handout")
 def handout(code: str):
-    game = _session(code)
+    game = hosted_session(code)
     return render_template("records/handout.html", report=reports.build(game, str(get_locale())), game=game,
                            theme_labels=THEME_LABELS)
 
 
 @bp.route("/host/<code>/delete", methods=["GET", "POST"])
 def delete_session(code: str):
-    game = _session(code)
+    game = hosted_session(code)
     if not current_user.is_admin:
         abort(403)
     if request.method == "POST":
@@ -105,7 +97,7 @@ def delete_session(code: str):
 
 @bp.post("/host/<code>/players/<int:player_id>/member")
 def link_player(code: str, player_id: int):
-    game = _session(code)
+    game = hosted_session(code)
     raw = request.form.get("member_id", "")
     try:
         teams.link_player(game, player_id, int(raw) if raw.isdigit() else None)
@@ -116,7 +108,7 @@ def link_player(code: str, player_id: int):
 
 @bp.post("/host/<code>/replies/<int:reply_id>/star")
 def star_reply(code: str, reply_id: int):
-    game = _session(code)
+    game = hosted_session(code)
     try:
         if request.form.get("starred", "1") == "1":
             library.star(reply_id, current_user.id, game.id, anonymous=request.form.get("anonymous") == "on")
@@ -237,8 +229,6 @@ def _filters() -> library.Filters:
 
 
 def _award_names() -> list[str]:
-    from ..coaching.criteria import current_set, in_language
-
     return [c["name"] for c in in_language(current_set(), str(get_locale()))]
 
 

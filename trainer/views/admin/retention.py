@@ -6,6 +6,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...records import retention
+from ...records.messages import RecordsError
 from ...refusals import Refusal
 from . import bp
 from .common import done
@@ -18,7 +19,7 @@ def retention_setting():
     if request.method == "POST":
         try:
             if typed and not typed.isdigit():
-                raise retention.RecordsError("retention_range")
+                raise RecordsError("retention_range")
             retention.set_retention_days(int(typed) if typed else None)
         except Refusal as refused:
             error = refused.message
