@@ -14,7 +14,7 @@ PG_SUITES ?= tests/test_sockets.py tests/test_rejections.py tests/test_nothing_l
 PHONES ?= 1000
 BENCH_ARGS ?=
 
-.PHONY: run test test-postgres bench bench-library clean translations catalogs
+.PHONY: run test test-postgres bench bench-library soak clean translations catalogs
 
 # Catalogs: ru, uk and el .po files are committed; the compiled .mo files are
 # made here, so a fresh clone's `make run` speaks every language.
@@ -59,6 +59,11 @@ bench: $(VENV)/.installed-test catalogs
 REPLIES ?= 100000
 bench-library: $(VENV)/.installed-test catalogs
 	$(PY) -m bench.library --replies $(REPLIES) $(BENCH_ARGS)
+
+# Hours of churn on one server, watched for leaks (an hour; SOAK_ARGS="--minutes 10" for a short look).
+SOAK_ARGS ?=
+soak: $(VENV)/.installed-test catalogs
+	$(PY) -m bench.soak $(SOAK_ARGS)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
