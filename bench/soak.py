@@ -53,8 +53,8 @@ class Tally:
     drops: int = 0
     # (session code, player name, round) → the last text the server acknowledged
     texts: dict[tuple[str, str, int], str] = field(default_factory=dict)
-    # request ids of votes the server acknowledged, by session code
-    votes: dict[str, set[str]] = field(default_factory=dict)
+    # request ids of the votes the server acknowledged
+    votes: set[str] = field(default_factory=set)
     removed: set[tuple[str, str]] = field(default_factory=set)
 
 
@@ -128,7 +128,7 @@ class SoakPhone:
             try:
                 return await self.sio.call(event, payload, namespace="/play", timeout=30)
             except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError) as error:
-                lost.append(f"{type(error).__name__}{'(asleep)' if self.sleeping else ''}")
+                lost.append(type(error).__name__)
                 await asyncio.sleep(1)
         self.tally.errors.append(f"{self.name}@{self.code}: {event} never answered: {', '.join(lost)}")
         return None
@@ -159,7 +159,7 @@ class SoakPhone:
             if answer is None or self.removed:
                 return
             if answer.get("ok"):
-                self.tally.votes.setdefault(self.code, set()).add(payload["request_id"])
+                self.tally.votes.add(payload["request_id"])
             elif answer.get("code") != "wrong_phase":
                 self.tally.errors.append(f"{self.name}@{self.code}: vote → {answer.get('code')}")
                 return
@@ -317,14 +317,13 @@ def reconcile(db_path: Path, tally: Tally) -> dict[str, int]:
         }
         votes = {row[0] for row in conn.execute("SELECT request_id FROM vote WHERE request_id IS NOT NULL")}
     kept = {key: text for key, text in tally.texts.items() if key[:2] not in tally.removed}
-    sent_votes = set().union(*tally.votes.values()) if tally.votes else set()
     return {
         "replies_acknowledged": len(kept),
         "replies_stored": sum(1 for key in kept if key in stored),
         "replies_lost": sum(1 for key, text in kept.items() if stored.get(key) != text),
-        "votes_acknowledged": len(sent_votes),
-        "votes_stored": len(sent_votes & votes),
-        "votes_lost": len(sent_votes - votes),
+        "votes_acknowledged": len(tally.votes),
+        "votes_stored": len(tally.votes & votes),
+        "votes_lost": len(tally.votes - votes),
     }
 
 
