@@ -40,6 +40,10 @@ DEFAULTS = {
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     # Autosaved drafts arriving this close together share one transaction.
     "DRAFT_FLUSH_SECONDS": 0.05,
+    # After the database refused a write (full disk, read-only file), phases
+    # stay open on the clock this long past the last refusal, so phones can
+    # resend what they kept before time is called.
+    "STORAGE_SETTLE_SECONDS": 10.0,
     # SQLite backups: where (empty: instance/backups/), how often (0 turns them off), how many kept.
     "BACKUP_FOLDER": "",
     "BACKUP_EVERY_HOURS": 24,

@@ -68,6 +68,14 @@ const socket = connect(
       if (player) { player.away = away; drawPlayers(); }
     },
     problem: ({ error }) => notice(error),
+    // The database refused a write (full disk, read-only file), or writes again.
+    storage: ({ full }) => {
+      const alert = $("storage-alert");
+      if (!full && alert.hidden) return;
+      alert.hidden = !full;
+      setText("storage-alert", full ? t("storage_full") : "");
+      if (!full) notice(t("storage_back"));
+    },
   },
   (status) => {
     $("conn").textContent = t(status === "connected" ? "connected" : "reconnecting");

@@ -19,6 +19,8 @@ if (rememberedLanguage && rememberedLanguage !== LANGUAGE && !/(^|;\s*)lang=/.te
 }
 const DRAFT_DEBOUNCE_MS = 600;
 const DRAFT_MAX_WAIT_MS = 2000;
+// The server could not save (full disk, read-only database): try again this often.
+const STORAGE_RETRY_MS = 4000;
 
 const app = $("app");
 let identity = JSON.parse(localStorage.getItem(PLAYER_KEY) || "null");
@@ -26,6 +28,8 @@ let socket = null;
 let state = null;
 let draftTimer = null;
 let draftFirstChange = 0;
+let retryTimer = null;
+let submitPending = false; // a reply the server could not save yet; it is sent again by itself
 
 const clock = new Countdown((ms, paused) => {
   const text = paused ? `${t("paused")} · ${formatClock(ms)}` : formatClock(ms);
@@ -155,7 +159,7 @@ function start() {
       const conn = $("conn");
       conn.hidden = status === "connected";
       conn.textContent = t(status);
-      if (status === "connected") flushDraft();
+      if (status === "connected") (submitPending ? sendReply : flushDraft)();
     },
   );
 }
@@ -173,6 +177,8 @@ function render(snapshot) {
   if (!isNewest(snapshot)) return; // an older phase change that arrived late
   const previous = state;
   state = snapshot;
+  // A reply waiting to be resent belongs to its round's writing phase only.
+  if (snapshot.phase !== "writing" || previous?.round !== snapshot.round) submitPending = false;
   clock.sync(snapshot);
   setText("who", snapshot.me.name);
   const { phase } = snapshot;
@@ -347,18 +353,39 @@ async function flushDraft() {
     showError("writing-error", "");
   } else if (answer.code === "timeout") {
     setText("save-state", t("saved_here"));
+  } else if (answer.code === "storage_full") {
+    keepForLater(answer.error);
   } else {
     showError("writing-error", answer.error);
   }
 }
 
-$("send").addEventListener("click", async () => {
+// The server is up but cannot save: the text stays in localStorage and the
+// phone sends it again on its own, the reply itself if it was being sent.
+function keepForLater(message) {
+  setText("save-state", t("saved_here"));
+  showError("writing-error", message);
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    if (submitPending) sendReply(); else flushDraft();
+  }, STORAGE_RETRY_MS);
+}
+
+async function sendReply() {
+  if (!state || state.phase !== "writing" || !state.playing) return;
   const round = state.round;
   const text = $("reply").value;
+  localStorage.setItem(draftKey(round), text);
   $("send").disabled = true;
   setText("save-state", t("saving"));
   const answer = await requestSurely(socket, "submit", { round, text });
   $("send").disabled = false;
+  if (answer.code === "storage_full") {
+    submitPending = true;
+    return keepForLater(answer.error);
+  }
+  submitPending = false;
   if (!answer.ok) return showError("writing-error", answer.error);
   if (localStorage.getItem(draftKey(round)) === text) localStorage.removeItem(draftKey(round));
   clearTimeout(draftTimer);
@@ -370,7 +397,9 @@ $("send").addEventListener("click", async () => {
   showError("writing-error", "");
   setText("save-state", t("saved"));
   drawSent(answer.submitted);
-});
+}
+
+$("send").addEventListener("click", sendReply);
 
 // --- voting -----------------------------------------------------------------
 

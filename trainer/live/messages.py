@@ -65,6 +65,10 @@ _MESSAGES = {
     "no_matching_cards": lazy_gettext("No enabled card in the chosen decks matches those themes and difficulties."),
     "takeaway_too_long": lazy_gettext("A takeaway can be at most %(limit)s characters."),
     "not_host": lazy_gettext("Only the trainer running this session can do that."),
+    "storage_full": lazy_gettext(
+        "The server can't save right now. Your reply is kept on this phone and will be sent again by itself."
+    ),
+    "storage_full_retry": lazy_gettext("The server can't save right now. Nothing was changed; try again in a minute."),
     "not_player": lazy_gettext("Your place in this session was not found. Join again with the room code."),
 }
 

@@ -12,7 +12,7 @@ from flask import Flask
 from ..clock import utcnow
 from ..extensions import db, socketio
 from ..models import GameSession
-from . import announce, rounds
+from . import announce, rounds, storage
 from .sessions import overdue_session_ids
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,8 @@ INTERVAL_SECONDS = 0.5
 
 def sweep_once() -> int:
     """Close every overdue phase now; returns how many this call closed."""
+    if not storage.settled():
+        return 0  # phones are still resending what the database refused
     now = utcnow()
     closed = 0
     for session_id in overdue_session_ids(now, grace=timedelta(0)):
@@ -40,8 +42,12 @@ def run_forever(app: Flask) -> None:
         try:
             with app.app_context():
                 sweep_once()
-        except Exception:  # keep sweeping; one bad session must not stop the rest
-            log.exception("deadline sweep failed")
+        except Exception as error:  # keep sweeping; one bad session must not stop the rest
+            if storage.cannot_write(error):
+                with app.app_context():
+                    storage.failed(error)
+            else:
+                log.exception("deadline sweep failed")
         socketio.sleep(INTERVAL_SECONDS)
 
 

@@ -11,6 +11,7 @@ from flask_socketio import Namespace, emit
 
 from ..extensions import db
 from ..game import RuleError
+from ..live import storage
 from ..live.messages import error_answer, message_for
 from ..live.throttle import TokenBucket
 from ..views.language import speak
@@ -47,9 +48,17 @@ def answers(schema: type) -> Callable:
     return decorate
 
 
+# What a phone sends that it keeps a copy of, and sends again by itself.
+_KEPT_ON_PHONE = {"draft", "submit"}
+
+
 def on_unexpected_error(error: Exception) -> dict[str, Any]:
     """Anything a handler did not foresee: log it, tell that client plainly."""
     db.session.rollback()
+    if storage.cannot_write(error):
+        storage.failed(error)
+        event = (getattr(request, "event", None) or {}).get("message")
+        return error_answer("storage_full" if event in _KEPT_ON_PHONE else "storage_full_retry")
     log.exception("socket handler failed on %s", request.namespace, exc_info=error)
     emit("problem", {"error": message_for("internal")})
     return {"ok": False, "code": "internal", "error": message_for("internal")}

@@ -12,7 +12,7 @@ from ..clock import utcnow
 from ..coaching import debrief
 from ..extensions import db
 from ..game import RuleError
-from ..live import announce, rounds, voting
+from ..live import announce, rounds, storage, voting
 from ..live.early_end import close_if_done
 from ..live.messages import message_for
 from ..live.sessions import remove_player, set_locked, set_mode
@@ -54,6 +54,8 @@ class HostNamespace(GameNamespace):
         self.languages[request.sid] = session.language
         join_room(announce.host_room(session.id))
         emit("snapshot", host_snapshot(session, utcnow()))
+        if storage.failing():
+            emit("storage", {"full": True})
 
     @answers(schemas.Empty)
     def on_sync(self, _):

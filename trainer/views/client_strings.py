@@ -132,6 +132,9 @@ def client_strings() -> dict[str, str]:
         "who_are_you": _("Who are you in %(team)s?"),
         "pick_your_name": _("Pick your name from the list"),
         "not_on_list": _("I'm not on the list"),
+        "storage_full": _("The server can't save: its disk is full or read-only. Phones keep their replies and "
+                          "resend them by themselves; the server log says what to free."),
+        "storage_back": _("The server saves again."),
         "star": _("☆ Star"),
         "starred": _("★ In the library"),
     }

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+from ..live import storage
+from ..live.messages import error_answer
 
 
 def _page(status: int, title: str, message: str):
@@ -34,3 +39,16 @@ def register_error_pages(app: Flask) -> None:
     def too_large(_error):
         return _page(413, _("That upload is too big"),
                      _("Deck files can be at most 2 MB. Split it into smaller files."))
+
+    @app.errorhandler(DBAPIError)
+    def cannot_write(error: DBAPIError):
+        if not storage.cannot_write(error):
+            raise error
+        db.session.rollback()
+        storage.failed(error)
+        if request.path.startswith("/api/"):
+            return error_answer("storage_full_retry"), 503
+        return _page(503, _("The server can't save right now"), _(
+            "Nothing was changed: the server's disk is full or its database is read-only, and whoever runs it "
+            "has been told in its log. Go back and send the form again in a few minutes; what you typed is "
+            "usually still there after going back."))
