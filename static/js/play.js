@@ -363,8 +363,10 @@ async function flushDraft() {
 // The server is up but cannot save: the text stays in localStorage and the
 // phone sends it again on its own, the reply itself if it was being sent.
 function keepForLater(message) {
-  setText("save-state", t("saved_here"));
+  const first = $("writing-error").hidden;
+  setText("save-state", "");
   showError("writing-error", message);
+  if (first) $("writing-error").scrollIntoView({ block: "nearest" });
   clearTimeout(retryTimer);
   retryTimer = setTimeout(() => {
     retryTimer = null;
