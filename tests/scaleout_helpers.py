@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -60,10 +63,11 @@ class Workers:
 
     def add_trainer(self) -> None:
         """The trainer account, made the operator's way: the CLI on the shared database."""
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "flask", "--app", "trainer", "users", "create", TRAINER[0], "--role", "trainer"],
-            cwd=ROOT, env=self.env, input=TRAINER[1] + "\n", text=True, check=True, capture_output=True,
+            cwd=ROOT, env=self.env, input=TRAINER[1] + "\n", text=True, capture_output=True,
         )
+        assert done.returncode == 0, done.stdout + done.stderr
 
     def pid(self, port: int) -> int:
         return int((self.run_dir / f"worker-{port}.pid").read_text())
@@ -119,6 +123,11 @@ class Nginx:
         except requests.RequestException:
             return False
 
+    def reload(self) -> None:
+        """What `systemctl reload nginx` does: new workers, old ones finish their connections."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGHUP)
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGQUIT)
@@ -150,12 +159,25 @@ class Client:
         self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1,
                                    randomization_factor=0, http_session=self.http, request_timeout=10)
         self.sio.on("snapshot", self._snapshot, namespace=self.namespace)
+        self.sio.on("resync", self._resync, namespace=self.namespace)
         self.sio.on("*", self._event, namespace=self.namespace)
         self.sio.connect(base, auth=auth, namespaces=[self.namespace], wait_timeout=TIMEOUT)
 
     def _snapshot(self, data: dict) -> None:
         with self.lock:
             self.snapshots.append(data)
+
+    def _resync(self, _data: dict | None = None) -> None:
+        """As the pages do: announcements may have been lost, so ask for the state."""
+        self._event("resync")
+        sio = self.sio
+
+        def ask() -> None:
+            answer = sio.call("sync", {}, namespace=self.namespace, timeout=TIMEOUT)
+            if answer.get("ok"):
+                self._snapshot(answer["snapshot"])
+
+        threading.Thread(target=ask, daemon=True).start()
 
     def _event(self, name: str, data: dict | None = None) -> None:
         with self.lock:
@@ -195,6 +217,34 @@ def requests_header(http: requests.Session, url: str) -> str:
 
 
 TRAINER = ("coach", "a long password")
+
+
+@contextmanager
+def deployment(run_dir: Path, database: str, queue: str) -> Iterator[tuple[Workers, Nginx]]:
+    """Two workers from deploy/start-workers on ``database`` and ``queue``, behind our nginx.
+
+    Afterwards no worker may have logged a traceback.
+    """
+    workers = Workers(run_dir, {
+        "TRAINER_DATABASE_URL": database,
+        "TRAINER_MESSAGE_QUEUE": queue,
+        # Pub/sub channels ignore Redis database numbers: one per run.
+        "TRAINER_MESSAGE_QUEUE_CHANNEL": f"too-sandy-test-{secrets.token_hex(4)}",
+        "TRAINER_SECRET_KEY": "scale-out-test",
+        "TRAINER_BACKUP_FOLDER": str(run_dir / "backups"),
+    })
+    nginx = Nginx(run_dir, workers.ports)
+    workers.env["TRAINER_PUBLIC_URL"] = nginx.url
+    try:
+        workers.add_trainer()
+        workers.start()
+        nginx.start()
+        yield workers, nginx
+    finally:
+        nginx.stop()
+        workers.stop()
+    survivors = [line for line in workers.logs().splitlines() if "Traceback" in line]
+    assert not survivors, workers.logs()
 
 
 def _csrf(page: str) -> str:

@@ -176,3 +176,23 @@ def test_only_a_refused_write_counts_as_storage(tmp_path):
     assert not storage.cannot_write(OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: t")))
     assert not storage.cannot_write(psycopg.errors.UniqueViolation("duplicate key"))
     assert not storage.cannot_write(ValueError("database or disk is full"))
+
+
+def test_a_connection_cut_by_a_database_restart_is_replaced_not_refused(app, seed, sockets):
+    """PostgreSQL restarted: the pooled connections are dead, and the first event to find out is served anyway."""
+    if db.engine.url.get_backend_name() != "postgresql":
+        pytest.skip("PostgreSQL only (the PostgreSQL pass of `make test` runs it): SQLite has no server to restart")
+    seeded = seed(players=2)
+    host, phones = sockets.room(seeded)
+    start_round(host)
+    # What a restart does to this app's connections: the server ends them.
+    outside = create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+    with outside.connect() as admin:
+        cut = admin.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+    outside.dispose()
+    assert cut >= 1
+    answer = ack(phones[0], "/play", "draft", {"round": 1, "text": "Written across a restart"})
+    assert answer == {"ok": True}
+    assert "Written across a restart" in [row.draft for row in stored()]

@@ -12,10 +12,9 @@ the session with every vote counted.
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
-from scaleout_helpers import Client, Nginx, Workers, create_session, join, requests_header, wait_for
+from scaleout_helpers import Client, create_session, join, requests_header, wait_for
+from scaleout_helpers import deployment as two_workers
 from services import POSTGRES_ENV, REDIS_ENV, fresh_database, require
 
 pytestmark = pytest.mark.live
@@ -26,27 +25,8 @@ PHONES = ("Ana", "Bo", "Cy")
 @pytest.fixture
 def deployment(tmp_path):
     postgres, redis = require(POSTGRES_ENV, REDIS_ENV)
-    with fresh_database(postgres, "too_sandy_scaleout") as database:
-        workers = Workers(tmp_path, {
-            "TRAINER_DATABASE_URL": database,
-            "TRAINER_MESSAGE_QUEUE": redis,
-            # Pub/sub channels ignore Redis database numbers: one per run.
-            "TRAINER_MESSAGE_QUEUE_CHANNEL": f"too-sandy-test-{secrets.token_hex(4)}",
-            "TRAINER_SECRET_KEY": "scale-out-test",
-            "TRAINER_BACKUP_FOLDER": str(tmp_path / "backups"),
-        })
-        nginx = Nginx(tmp_path, workers.ports)
-        workers.env["TRAINER_PUBLIC_URL"] = nginx.url
-        try:
-            workers.add_trainer()
-            workers.start()
-            nginx.start()
-            yield workers, nginx
-        finally:
-            nginx.stop()
-            workers.stop()
-            survivors = [line for line in workers.logs().splitlines() if "Traceback" in line]
-            assert not survivors, workers.logs()
+    with fresh_database(postgres, "too_sandy_scaleout") as database, two_workers(tmp_path, database, redis) as both:
+        yield both
 
 
 def play_writing(phones: dict[str, Client], round_no: int, texts: dict[str, str]) -> None:

@@ -42,11 +42,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import sockets
 
     sockets.register()
+    from .live.queue import client_manager
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["MESSAGE_QUEUE"],
-        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
+        # Always given, None included: init_app keeps options between apps.
+        client_manager=client_manager(app.config["MESSAGE_QUEUE"], app.config["MESSAGE_QUEUE_CHANNEL"]),
         max_http_buffer_size=app.config["MAX_SOCKET_MESSAGE_BYTES"],
         # The browser client lives in static/; the server needn't serve it.
         serve_client=False,

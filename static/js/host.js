@@ -68,6 +68,8 @@ const socket = connect(
       if (player) { player.away = away; drawPlayers(); }
     },
     problem: ({ error }) => notice(error),
+    // Announcements may have been lost (the server's Redis restarted).
+    resync: () => syncNow(),
     // The database refused a write (full disk, read-only file), or writes again.
     storage: ({ full }) => {
       const alert = $("storage-alert");
@@ -82,10 +84,14 @@ const socket = connect(
     $("conn").classList.toggle("bad", status !== "connected");
   },
 );
-document.addEventListener("visibilitychange", async () => {
-  if (document.visibilityState !== "visible" || !socket.connected) return;
+async function syncNow() {
+  if (!socket.connected) return;
   const answer = await request(socket, "sync");
   if (answer.ok) render(answer.snapshot);
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") syncNow();
 });
 
 function render(snapshot) {

@@ -153,6 +153,9 @@ function start() {
         Object.assign(state, payload); clock.sync(payload);
       },
       removed: () => forget(t("removed")),
+      // Announcements may have been lost (the server's Redis restarted): ask
+      // for the state, spread over two seconds so a full room doesn't ask at once.
+      resync: () => setTimeout(syncNow, Math.random() * 2000),
     },
     (status, err) => {
       if (status === "refused") return forget(err?.message);
@@ -164,11 +167,16 @@ function start() {
   );
 }
 
-document.addEventListener("visibilitychange", async () => {
-  if (document.visibilityState !== "visible" || !socket) return;
-  if (!socket.connected) return socket.connect();
+async function syncNow() {
+  if (!socket?.connected) return;
   const answer = await request(socket, "sync");
   if (answer.ok) render(answer.snapshot);
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "visible" || !socket) return;
+  if (!socket.connected) return socket.connect();
+  syncNow();
 });
 
 // --- drawing ----------------------------------------------------------------

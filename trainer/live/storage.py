@@ -59,6 +59,27 @@ def cannot_write(error: BaseException | None) -> bool:
     return False
 
 
+# PostgreSQL going away: connection failures (08xxx) and shutting down or
+# starting up (57P01-57P03). A pooled connection found dead says so itself.
+_GONE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def connection_lost(error: BaseException | None) -> bool:
+    """Whether the database server was unreachable or dropped the connection."""
+    while error is not None:
+        if getattr(error, "connection_invalidated", False):
+            return True
+        original = getattr(error, "orig", None)
+        if original is not None and type(original).__module__.startswith("psycopg"):
+            state = getattr(original, "sqlstate", None)
+            if state is None and type(original).__name__ == "OperationalError":
+                return True  # refused or reset before the server said anything
+            if state and state.startswith(_GONE_SQLSTATES):
+                return True
+        error = error.__cause__
+    return False
+
+
 class _Watch:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -76,7 +97,7 @@ class _Watch:
             if speak:
                 self.last_logged = now
         if speak:
-            log.error("%s (%s)", what_to_free(), _reason(error))
+            log.error("%s (%s)", what_to_free(), reason(error))
         if started:
             socketio.emit("storage", {"full": True}, namespace=HOST_NS)
 
@@ -134,7 +155,7 @@ def what_to_free() -> str:
     )
 
 
-def _reason(error: BaseException) -> str:
+def reason(error: BaseException) -> str:
     original = getattr(error, "orig", None) or error.__cause__ or error
     return f"{type(original).__name__}: {str(original).splitlines()[0] if str(original) else ''}"
 

@@ -46,6 +46,8 @@ def run_forever(app: Flask) -> None:
             if storage.cannot_write(error):
                 with app.app_context():
                     storage.failed(error)
+            elif storage.connection_lost(error):
+                log.warning("deadline sweep: the database is out of reach (%s); trying again", storage.reason(error))
             else:
                 log.exception("deadline sweep failed")
         socketio.sleep(INTERVAL_SECONDS)

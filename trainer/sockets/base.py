@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from flask import request
 from flask_socketio import Namespace, emit
+from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
 from ..game import RuleError
@@ -34,7 +35,15 @@ def answers(schema: type) -> Callable:
             # The projector speaks its session's language, each phone its owner's.
             speak(self.languages.get(request.sid))
             try:
-                result = handler(self, parse(schema, payload))
+                try:
+                    result = handler(self, parse(schema, payload))
+                except DBAPIError as error:
+                    if not error.connection_invalidated:
+                        raise
+                    # A pooled connection that died with a database restart:
+                    # the pool has been emptied, so once more on a fresh one.
+                    db.session.rollback()
+                    result = handler(self, parse(schema, payload))
             except PayloadError:
                 db.session.rollback()
                 return error_answer("bad_payload")
@@ -55,8 +64,12 @@ _KEPT_ON_PHONE = {"draft", "submit"}
 def on_unexpected_error(error: Exception) -> dict[str, Any]:
     """Anything a handler did not foresee: log it, tell that client plainly."""
     db.session.rollback()
-    if storage.cannot_write(error):
-        storage.failed(error)
+    full = storage.cannot_write(error)
+    if full or storage.connection_lost(error):
+        if full:
+            storage.failed(error)
+        else:
+            log.warning("the database is out of reach (%s); phones will send again", storage.reason(error))
         event = (getattr(request, "event", None) or {}).get("message")
         return error_answer("storage_full" if event in _KEPT_ON_PHONE else "storage_full_retry")
     log.exception("socket handler failed on %s", request.namespace, exc_info=error)

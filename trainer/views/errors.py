@@ -42,12 +42,18 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(DBAPIError)
     def cannot_write(error: DBAPIError):
-        if not storage.cannot_write(error):
+        full = storage.cannot_write(error)
+        if not full and not storage.connection_lost(error):
             raise error
         db.session.rollback()
-        storage.failed(error)
+        if full:
+            storage.failed(error)
         if request.path.startswith("/api/"):
             return error_answer("storage_full_retry"), 503
+        if not full:
+            return _page(503, _("The server can't save right now"), _(
+                "Nothing was changed: the server lost its database for a moment. Go back and send the form "
+                "again; what you typed is usually still there after going back."))
         return _page(503, _("The server can't save right now"), _(
             "Nothing was changed: the server's disk is full or its database is read-only, and whoever runs it "
             "has been told in its log. Go back and send the form again in a few minutes; what you typed is "
