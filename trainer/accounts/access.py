@@ -9,13 +9,14 @@ from flask_login import current_user
 from ..extensions import db, login_manager
 from ..live.sessions import find_session
 from ..models import GameSession, User
+from ..numbers import row_id
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The cookie keeps "<id>:<password stamp>"; a changed password no longer matches."""
     number, _, _stamp = user_id.partition(":")
-    user = db.session.get(User, int(number)) if number.isdigit() else None
+    user = db.session.get(User, row_id(number)) if row_id(number) else None
     return user if user is not None and user.get_id() == user_id else None
 
 

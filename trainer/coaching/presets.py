@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..game.modes import Mode, Voting
 from ..models import Preset
+from ..numbers import row_id
 from .messages import CoachingError
 
 NAME_MAX = 60
@@ -59,8 +60,8 @@ def find(key: str | None, owner_id: int) -> dict[str, Any] | None:
     """The settings of a shipped preset ("monday") or one of the trainer's own ("mine-7")."""
     if key in SHIPPED:
         return dict(SHIPPED[key])
-    if key and key.startswith("mine-") and key[5:].isdigit():
-        preset = db.session.get(Preset, int(key[5:]))
+    if key and key.startswith("mine-") and row_id(key[5:]):
+        preset = db.session.get(Preset, row_id(key[5:]))
         if preset is not None and preset.owner_id == owner_id:
             return {**CUSTOM, **{k: v for k, v in preset.settings.items() if k in SETTING_KEYS}}
     return None

@@ -21,6 +21,7 @@ from ..game import Mode, RuleError, Voting
 from ..live.messages import message_for
 from ..live.sessions import SessionSettings, create_session, find_session
 from ..models import Card, Deck, GameSession, Player, User
+from ..numbers import row_id
 from ..records import teams
 from ..refusals import Refusal
 from ..serve import base_url
@@ -87,14 +88,14 @@ def new():
         chosen, settings = "custom", presets.find("custom", current_user.id)
     team_arg = request.values.get("team", "")
     form = {**settings, "deck_ids": [], "language": language, "preset": chosen, "save_as": "",
-            "team_id": int(team_arg) if team_arg.isdigit() else None}
+            "team_id": row_id(team_arg)}
     my_teams = teams.visible_teams(current_user)
     decks = _decks(language)
     # Ticked by default when nothing was chosen yet.
     language_decks = {deck.id for deck, _count in decks if deck.language == language}
     error = None
     if request.method == "POST":
-        deck_ids = tuple(int(d) for d in request.form.getlist("deck") if d.isdigit())
+        deck_ids = tuple(n for d in request.form.getlist("deck") if (n := row_id(d)))
         form = {
             "writing_minutes": _int("writing_minutes", 7),
             "voting_seconds": _int("voting_seconds", 90),

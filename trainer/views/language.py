@@ -45,6 +45,12 @@ def _fresh_choice() -> None:
     g.pop("_flask_babel", None)
 
 
+@bp.teardown_app_request
+def _forget_choice(_error: BaseException | None) -> None:
+    """And forgets it after: CSRF refusals answer before ``_fresh_choice`` runs."""
+    _fresh_choice()
+
+
 def command_line_language() -> str | None:
     """The CLI speaks the terminal's language (LC_ALL, LC_MESSAGES or LANG, as gettext reads them)."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):

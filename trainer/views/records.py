@@ -19,6 +19,7 @@ from ..decks.rules import THEMES
 from ..extensions import db
 from ..game import RuleError
 from ..models import Card, Deck, GameSession, Member, Reply, Star, Team
+from ..numbers import row_id
 from ..records import library, reports, retention, teams
 from ..records.charts import line_chart
 from ..records.exports import csv_bytes
@@ -100,7 +101,7 @@ def link_player(code: str, player_id: int):
     game = hosted_session(code)
     raw = request.form.get("member_id", "")
     try:
-        teams.link_player(game, player_id, int(raw) if raw.isdigit() else None)
+        teams.link_player(game, player_id, row_id(raw))
     except Refusal as refused:
         flash(refused.message, "error")
     return redirect(url_for("records.report", code=code) + f"#player-{player_id}")
@@ -181,7 +182,7 @@ def member(member_id: int):
 def merge_member(member_id: int):
     keep = _member(member_id)
     raw = request.form.get("other", "")
-    gone = db.session.get(Member, int(raw)) if raw.isdigit() else None
+    gone = db.session.get(Member, number) if (number := row_id(raw)) else None
     if gone is None:
         flash(_("Choose the member to merge."), "error")
         return redirect(url_for("records.member", member_id=member_id))
@@ -217,7 +218,7 @@ def _filters() -> library.Filters:
 
     def number(name: str) -> int | None:
         raw = args.get(name, "")
-        return int(raw) if raw.isdigit() else None
+        return row_id(raw)
 
     theme = args.get("theme", "")
     language = args.get("language", "")
@@ -236,7 +237,7 @@ def _award_names() -> list[str]:
 def library_page():
     filters = _filters()
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() else 1
+    page = min(row_id(page) or 1, 10**6)
     entries, total = library.search(filters, page)
     decks = db.session.scalars(select(Deck).order_by(Deck.name)).all()
     card = db.session.get(Card, filters.card_id) if filters.card_id else None

@@ -15,6 +15,7 @@ from ...decks import imports as deckimport
 from ...decks.files import CSV_COLUMNS, MAX_FILE_BYTES, DeckFileRefused
 from ...decks.messages import THEME_LABELS, StudioError, problem_text, studio_message
 from ...models import Deck
+from ...numbers import row_id
 from ..forms import ConfirmImportForm, UploadForm
 from . import bp
 from .common import done, get_or_404
@@ -22,7 +23,7 @@ from .common import done, get_or_404
 
 def _target_deck() -> Deck | None:
     deck_id = request.args.get("deck", "")
-    return get_or_404(Deck, int(deck_id)) if deck_id.isdigit() else None
+    return get_or_404(Deck, number) if (number := row_id(deck_id)) else None
 
 
 @bp.route("/imports/new", methods=["GET", "POST"])

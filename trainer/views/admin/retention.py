@@ -18,7 +18,7 @@ def retention_setting():
     typed = request.form.get("days", "").strip()
     if request.method == "POST":
         try:
-            if typed and not typed.isdigit():
+            if typed and (not typed.isascii() or not typed.isdigit() or len(typed) > 6):
                 raise RecordsError("retention_range")
             retention.set_retention_days(int(typed) if typed else None)
         except Refusal as refused:
