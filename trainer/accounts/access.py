@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..extensions import db, login_manager
 from ..live.sessions import find_session
 from ..models import GameSession, User
-from ..numbers import row_id
+from ..database.ids import row_id
 
 
 @login_manager.user_loader

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..game.modes import Mode, Voting
 from ..models import Preset
-from ..numbers import row_id
+from ..database.ids import row_id
 from .messages import CoachingError
 
 NAME_MAX = 60

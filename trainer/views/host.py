@@ -21,7 +21,7 @@ from ..game import Mode, RuleError, Voting
 from ..live.messages import message_for
 from ..live.sessions import SessionSettings, create_session, find_session
 from ..models import Card, Deck, GameSession, Player, User
-from ..numbers import row_id
+from ..database.ids import row_id
 from ..records import teams
 from ..refusals import Refusal
 from ..serve import base_url

@@ -19,7 +19,7 @@ from ..decks.rules import THEMES
 from ..extensions import db
 from ..game import RuleError
 from ..models import Card, Deck, GameSession, Member, Reply, Star, Team
-from ..numbers import row_id
+from ..database.ids import row_id
 from ..records import library, reports, retention, teams
 from ..records.charts import line_chart
 from ..records.exports import csv_bytes

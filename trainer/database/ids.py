@@ -1,4 +1,4 @@
-"""Numbers typed into URLs and forms, read without trusting them."""
+"""Row ids typed into URLs and forms, read without trusting them."""
 
 from __future__ import annotations
 
