@@ -40,6 +40,9 @@ DEFAULTS = {
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     # Autosaved drafts arriving this close together share one transaction.
     "DRAFT_FLUSH_SECONDS": 0.05,
+    # Submits and votes arriving this close together share one count of the
+    # room (progress on the projector, closing the phase early); 0 counts at once.
+    "ROOM_CHECK_SECONDS": 0.25,
     # After the database refused a write (full disk, read-only file), phases
     # stay open on the clock this long past the last refusal, so phones can
     # resend what they kept before time is called.

@@ -188,8 +188,8 @@ function drawProgress(progress) {
   if ("submitted" in progress) {
     if (state.phase !== "writing") return;
     state.progress = progress;
-    if (progress.player_id) {
-      state.submitted_ids = [...new Set([...(state.submitted_ids ?? []), progress.player_id])];
+    if (progress.player_ids?.length) {
+      state.submitted_ids = [...new Set([...(state.submitted_ids ?? []), ...progress.player_ids])];
       drawPlayers();
     }
     setText("writing-progress", t("submitted_count", { n: progress.submitted, total: progress.total }));

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
+from ..database.ids import row_id
 from ..extensions import db, login_manager
 from ..live.sessions import find_session
 from ..models import GameSession, User
-from ..database.ids import row_id
 
 
 @login_manager.user_loader

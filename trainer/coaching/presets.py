@@ -11,10 +11,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..database.ids import row_id
 from ..extensions import db
 from ..game.modes import Mode, Voting
 from ..models import Preset
-from ..database.ids import row_id
 from .messages import CoachingError
 
 NAME_MAX = 60

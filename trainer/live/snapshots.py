@@ -167,7 +167,9 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
     same_card = base["mode"] == Mode.SAME_CARD
     # Each phone reads the criteria in its own language: worked out once per language.
     criteria: dict[str, list[dict[str, str]]] = {}
-    best = criterion_best(session, board) if phase == game.Phase.FINISHED and board is not None else []
+    finished = phase == game.Phase.FINISHED and board is not None
+    best = criterion_best(session, board) if finished else []
+    podium = board.leaderboard(PODIUM) if finished else []
     out: dict[int, dict[str, Any]] = {}
     for player in players:
         data = dict(base, me={"id": player.id, "name": player.name})
@@ -204,7 +206,7 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
             if mine:
                 data["card"] = _card(mine[1], with_note=True)
             if phase == game.Phase.FINISHED:
-                data["podium"] = board.leaderboard(PODIUM)
+                data["podium"] = podium
                 data["criterion_best"] = best
         out[player.id] = data
     return out

@@ -10,7 +10,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..game import RuleError, Voting
 from ..live import announce, drafts, presence, rounds, sessions, voting
-from ..live.early_end import close_if_done
+from ..live.early_end import check_soon, close_if_done
 from ..live.messages import message_for
 from ..live.sessions import player_for_token
 from ..live.snapshots import player_snapshots
@@ -69,9 +69,7 @@ class PlayNamespace(GameNamespace):
         player = current_player()
         session = player.session
         reply = rounds.submit(player, session, data.round, data.text, utcnow())
-        if not close_if_done(session):
-            submitted, total = rounds.writing_progress(session)
-            announce.progress(session, {"submitted": submitted, "total": total, "player_id": player.id})
+        check_soon(session, submitted_by=player.id)
         return {"submitted": reply.text}
 
     @answers(schemas.ReplyRef)
@@ -90,7 +88,6 @@ class PlayNamespace(GameNamespace):
 def _after_vote(player: Player) -> dict:
     session = player.session
     mine = voting.votes_of(player, session, session.round_no)
-    if session.phase == "voting" and not close_if_done(session):
-        voted, total = voting.voting_progress(session)
-        announce.progress(session, {"voted": voted, "total": total})
+    if session.phase == "voting":
+        check_soon(session)
     return voting.choices_payload(mine, session.voting == Voting.AWARDS)

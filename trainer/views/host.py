@@ -15,13 +15,13 @@ from sqlalchemy import func, select
 
 from ..accounts.access import may_host
 from ..coaching import presets
+from ..database.ids import row_id
 from ..decks.rules import DIFFICULTIES, THEMES
 from ..extensions import db
 from ..game import Mode, RuleError, Voting
 from ..live.messages import message_for
 from ..live.sessions import SessionSettings, create_session, find_session
 from ..models import Card, Deck, GameSession, Player, User
-from ..database.ids import row_id
 from ..records import teams
 from ..refusals import Refusal
 from ..serve import base_url

@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from ..accounts.access import may_host
 from ..coaching.criteria import current_set, in_language
+from ..database.ids import row_id
 from ..decks.messages import THEME_LABELS
 from ..decks.rules import THEMES
 from ..extensions import db
 from ..game import RuleError
 from ..models import Card, Deck, GameSession, Member, Reply, Star, Team
-from ..database.ids import row_id
 from ..records import library, reports, retention, teams
 from ..records.charts import line_chart
 from ..records.exports import csv_bytes

@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ...database.ids import row_id
 from ...decks import imports as deckimport
 from ...decks.files import CSV_COLUMNS, MAX_FILE_BYTES, DeckFileRefused
 from ...decks.messages import THEME_LABELS, StudioError, problem_text, studio_message
 from ...models import Deck
-from ...database.ids import row_id
 from ..forms import ConfirmImportForm, UploadForm
 from . import bp
 from .common import done, get_or_404
