@@ -47,19 +47,19 @@ def close_if_done(session: GameSession) -> bool:
     return True
 
 
-def check_soon(session: GameSession, submitted_by: int | None = None) -> None:
+def check_soon(session_id: int, submitted_by: int | None = None) -> None:
     """A submit or vote was stored: close the phase or count progress, soon."""
     delay = current_app.config["ROOM_CHECK_SECONDS"]
     if not delay:
-        check_now(session, {submitted_by} - {None})
+        check_now(db.session.get(GameSession, session_id), {submitted_by} - {None})
         return
     with _lock:
-        first = session.id not in _due
-        waiting = _due.setdefault(session.id, set())
+        first = session_id not in _due
+        waiting = _due.setdefault(session_id, set())
         if submitted_by is not None:
             waiting.add(submitted_by)
     if first:
-        socketio.start_background_task(_check_later, current_app._get_current_object(), session.id, delay)
+        socketio.start_background_task(_check_later, current_app._get_current_object(), session_id, delay)
 
 
 def check_now(session: GameSession, submitted_by: set[int] = frozenset()) -> None:

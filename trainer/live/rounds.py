@@ -149,21 +149,14 @@ def _keep_unsubmitted_drafts(session: GameSession, round_no: int) -> None:
 
 # --- player actions ------------------------------------------------------
 
-def own_reply(player: Player, session: GameSession, round_no: int) -> Reply:
-    if session.phase != game.Phase.WRITING:
-        raise game.RuleError("wrong_phase", phase=session.phase)
-    if round_no != session.round_no:
-        raise game.RuleError("wrong_round")
-    reply = db.session.scalar(
+def _reply_of(player: Player, session: GameSession, round_no: int) -> Reply | None:
+    return db.session.scalar(
         select(Reply).where(
             Reply.session_id == session.id,
             Reply.round_no == round_no,
             Reply.player_id == player.id,
         )
     )
-    if reply is None:
-        raise game.RuleError("sitting_out")
-    return reply
 
 
 def check_length(text: str) -> None:
@@ -171,37 +164,31 @@ def check_length(text: str) -> None:
         raise game.RuleError("reply_too_long", limit=REPLY_MAX)
 
 
-def already_submitted(player: Player, session: GameSession, round_no: int, text: str) -> Reply | None:
-    """The stored reply if exactly this text was already sent for this round.
+def submit(player: Player, session: GameSession, round_no: int, text: str, now: datetime) -> str:
+    """Store the player's reply; returns the text as stored.
 
     A phone that lost the ack of its submit sends it again; if that first
     submit was the one that closed writing, the retry must still succeed.
     """
-    reply = db.session.scalar(
-        select(Reply).where(
-            Reply.session_id == session.id, Reply.round_no == round_no, Reply.player_id == player.id
-        )
-    )
-    if reply is not None and reply.submitted_at is not None and reply.text == text.strip():
-        return reply
-    return None
-
-
-def submit(player: Player, session: GameSession, round_no: int, text: str, now: datetime) -> Reply:
     check_length(text)
     if not text.strip():
         raise game.RuleError("reply_blank")
-    retried = already_submitted(player, session, round_no, text)
-    if retried is not None:
-        return retried
-    reply = own_reply(player, session, round_no)
+    reply = _reply_of(player, session, round_no)
+    if reply is not None and reply.submitted_at is not None and reply.text == text.strip():
+        return reply.text
+    if session.phase != game.Phase.WRITING:
+        raise game.RuleError("wrong_phase", phase=session.phase)
+    if round_no != session.round_no:
+        raise game.RuleError("wrong_round")
+    if reply is None:
+        raise game.RuleError("sitting_out")
     if session.profanity_filter and is_rude(text):
         raise game.RuleError("rephrase")
     reply.draft = text
-    reply.text = text.strip()
+    reply.text = stored = text.strip()
     reply.submitted_at = now
     db.session.commit()
-    return reply
+    return stored
 
 
 def writing_progress(session: GameSession) -> tuple[int, int]:

@@ -67,27 +67,27 @@ class PlayNamespace(GameNamespace):
     @answers(schemas.Text)
     def on_submit(self, data: schemas.Text):
         player = current_player()
-        session = player.session
-        reply = rounds.submit(player, session, data.round, data.text, utcnow())
-        check_soon(session, submitted_by=player.id)
-        return {"submitted": reply.text}
+        # Read before the commit: after it each read would be a round trip.
+        session, player_id = player.session, player.id
+        session_id = session.id
+        text = rounds.submit(player, session, data.round, data.text, utcnow())
+        check_soon(session_id, submitted_by=player_id)
+        return {"submitted": text}
 
     @answers(schemas.ReplyRef)
     def on_vote(self, data: schemas.ReplyRef):
         player = current_player()
-        voting.cast_vote(player, player.session, data.reply_id, data.request_id, data.criterion)
-        return _after_vote(player)
+        session = player.session
+        session_id, awards = session.id, session.voting == Voting.AWARDS
+        mine = voting.cast_vote(player, session, data.reply_id, data.request_id, data.criterion)
+        check_soon(session_id)
+        return voting.choices_payload(mine, awards)
 
     @answers(schemas.ReplyRef)
     def on_unvote(self, data: schemas.ReplyRef):
         player = current_player()
-        voting.retract_vote(player, player.session, data.reply_id, data.criterion)
-        return _after_vote(player)
-
-
-def _after_vote(player: Player) -> dict:
-    session = player.session
-    mine = voting.votes_of(player, session, session.round_no)
-    if session.phase == "voting":
-        check_soon(session)
-    return voting.choices_payload(mine, session.voting == Voting.AWARDS)
+        session = player.session
+        session_id, awards = session.id, session.voting == Voting.AWARDS
+        mine = voting.retract_vote(player, session, data.reply_id, data.criterion)
+        check_soon(session_id)
+        return voting.choices_payload(mine, awards)
