@@ -10,7 +10,8 @@ PY      = $(VENV)/bin/python
 PG_SUITES ?= tests/test_sockets.py tests/test_rejections.py tests/test_nothing_lost.py tests/test_game_phases.py \
              tests/test_game_rules.py tests/test_http.py tests/test_assets.py tests/test_i18n.py \
              tests/test_fanout.py tests/test_sweeper_race.py tests/test_languages.py tests/test_modes_live.py \
-             tests/test_records.py tests/test_coaching_http.py tests/test_full_disk.py
+             tests/test_records.py tests/test_coaching_http.py tests/test_full_disk.py tests/test_room_check.py \
+             tests/test_draft_batch.py
 PHONES ?= 1000
 BENCH_ARGS ?=
 

@@ -1,21 +1,20 @@
-"""Autosaved drafts, written to the database in small batches.
+"""Autosaved drafts, checked and written to the database in small batches.
 
 A thousand phones autosaving every couple of seconds make hundreds of
-drafts a second; one transaction each is what a big room cannot afford.
+drafts a second; a query and a transaction each is what a big room cannot
+afford (on PostgreSQL every query is a round trip that waits its turn).
 The first draft to arrive opens a batch and waits ``DRAFT_FLUSH_SECONDS``;
-drafts arriving meanwhile join it; then one transaction writes them all
-and every phone in the batch gets its ack. An ack still means the draft is
-in the database (the phone forgets its local copy only then), so nothing
-acknowledged lives only in this process's memory.
-
-Checking a draft is one query (player, session and reply together).
+drafts arriving meanwhile join it; then one query checks them all (player,
+session and reply together) and one transaction writes those that pass,
+and every phone in the batch gets its answer. An ack still means the
+draft is in the database (the phone forgets its local copy only then), so
+nothing acknowledged lives only in this process's memory.
 """
 
 from __future__ import annotations
 
 import threading
 from datetime import datetime
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import and_, bindparam, or_, select, update
@@ -30,7 +29,9 @@ WAIT_SECONDS = 30
 
 class _Batch:
     def __init__(self) -> None:
-        self.rows: dict[int, dict[str, Any]] = {}
+        # (player, round) → the draft's text and time; a later one from the same phone wins.
+        self.drafts: dict[tuple[int, int], tuple[str, datetime]] = {}
+        self.refused: dict[tuple[int, int], game.RuleError] = {}
         self.done = socketio.server.eio.create_event()
         self.failed: BaseException | None = None
 
@@ -52,24 +53,24 @@ _WRITE = (
 
 
 def save(player_id: int, round_no: int, text: str, now: datetime) -> None:
-    """Check the draft, then return once its batch is committed."""
+    """Return once the draft's batch is committed, or raise why it was refused."""
     check_length(text)
-    reply_id = _own_reply_id(player_id, round_no)
-    # Give the connection back while waiting: hundreds wait at once.
-    db.session.rollback()
+    key = (player_id, round_no)
     global _open
     with _lock:
         leader = _open is None
         if leader:
             _open = _Batch()
         batch = _open
-        batch.rows[reply_id] = {"reply_id": reply_id, "new_draft": text, "saved_at": now}
+        batch.drafts[key] = (text, now)
     if leader:
         _write(batch)
     elif not batch.done.wait(WAIT_SECONDS):
         raise TimeoutError("draft batch never landed")
     if batch.failed is not None:
         raise RuntimeError("draft batch failed") from batch.failed
+    if key in batch.refused:
+        raise batch.refused[key]
 
 
 def _write(batch: _Batch) -> None:
@@ -78,7 +79,14 @@ def _write(batch: _Batch) -> None:
         socketio.sleep(current_app.config["DRAFT_FLUSH_SECONDS"])
         with _lock:
             _open = None
-        db.session.execute(_WRITE, list(batch.rows.values()))
+        reply_ids = _own_reply_ids(batch)
+        rows = [
+            {"reply_id": reply_ids[key], "new_draft": text, "saved_at": saved_at}
+            for key, (text, saved_at) in batch.drafts.items()
+            if key in reply_ids
+        ]
+        if rows:
+            db.session.execute(_WRITE, rows)
         db.session.commit()
     except BaseException as error:
         db.session.rollback()
@@ -93,7 +101,7 @@ def _write(batch: _Batch) -> None:
 
 # Built once: SQLAlchemy then reuses its cache key and compiled form.
 _CHECK = (
-    select(Player.removed, GameSession.phase, GameSession.round_no, Reply.id)
+    select(Player.id, Player.removed, GameSession.phase, GameSession.round_no, Reply.id.label("reply_id"))
     .select_from(Player)
     .join(GameSession, GameSession.id == Player.session_id)
     .outerjoin(
@@ -101,22 +109,31 @@ _CHECK = (
         and_(
             Reply.session_id == Player.session_id,
             Reply.player_id == Player.id,
-            Reply.round_no == bindparam("round_no"),
+            Reply.round_no == GameSession.round_no,
         ),
     )
-    .where(Player.id == bindparam("player_id"))
+    .where(Player.id.in_(bindparam("player_ids", expanding=True)))
 )
 
 
-def _own_reply_id(player_id: int, round_no: int) -> int:
-    """The reply this draft is for, or the reason it cannot be saved."""
-    row = db.session.connection().execute(_CHECK, {"player_id": player_id, "round_no": round_no}).first()
-    if row is None or row.removed:
-        raise game.RuleError("not_player")
-    if row.phase != game.Phase.WRITING:
-        raise game.RuleError("wrong_phase", phase=row.phase)
-    if round_no != row.round_no:
-        raise game.RuleError("wrong_round")
-    if row.id is None:
-        raise game.RuleError("sitting_out")
-    return row.id
+def _own_reply_ids(batch: _Batch) -> dict[tuple[int, int], int]:
+    """Each draft's reply; the reason for each that cannot be saved goes in ``batch.refused``."""
+    found = {
+        row.id: row
+        for row in db.session.connection().execute(_CHECK, {"player_ids": sorted({p for p, _ in batch.drafts})})
+    }
+    reply_ids = {}
+    for key in batch.drafts:
+        player_id, round_no = key
+        row = found.get(player_id)
+        if row is None or row.removed:
+            batch.refused[key] = game.RuleError("not_player")
+        elif row.phase != game.Phase.WRITING:
+            batch.refused[key] = game.RuleError("wrong_phase", phase=row.phase)
+        elif round_no != row.round_no:
+            batch.refused[key] = game.RuleError("wrong_round")
+        elif row.reply_id is None:
+            batch.refused[key] = game.RuleError("sitting_out")
+        else:
+            reply_ids[key] = row.reply_id
+    return reply_ids
