@@ -13,6 +13,8 @@ PG_SUITES ?= tests/test_sockets.py tests/test_rejections.py tests/test_nothing_l
              tests/test_records.py tests/test_coaching_http.py tests/test_full_disk.py tests/test_room_check.py \
              tests/test_draft_batch.py
 PHONES ?= 1000
+# K > 0: the bench runs against K workers (deploy/start-workers) on PostgreSQL and Redis behind nginx.
+SERVER_WORKERS ?= 0
 BENCH_ARGS ?=
 
 .PHONY: run test test-postgres bench bench-library soak clean translations catalogs
@@ -54,7 +56,7 @@ test-postgres: $(VENV)/.installed-test
 
 # Figures, not a test: where Too Sandy stands at PHONES phones (see bench/).
 bench: $(VENV)/.installed-test catalogs
-	$(PY) -m bench --phones $(PHONES) $(BENCH_ARGS)
+	$(PY) -m bench --phones $(PHONES) --server-workers $(SERVER_WORKERS) $(BENCH_ARGS)
 
 # The best-replies library's search with REPLIES starred replies (SQLite; BENCH_ARGS="--database-url …").
 REPLIES ?= 100000

@@ -8,6 +8,11 @@ Runs, one after the other, each against a fresh server process:
    same size to the same N clients;
 4. many rooms at once (20 rooms of 30 phones by default).
 
+With ``--server-workers K`` it runs against deploy/'s scaled-out deployment
+instead (K workers on PostgreSQL and Redis behind nginx; bench/scaleout.py):
+the same one room on K workers, on one worker with Redis and on one without
+(side by side: the Redis hop), and 40 rooms of 50 phones on K workers.
+
 Prints a Markdown table and writes the figures as JSON (``--out``).
 Run it on an otherwise idle machine for figures worth quoting.
 """
@@ -26,7 +31,7 @@ from pathlib import Path
 
 import psutil
 
-from . import scenarios
+from . import deployment, order, scaleout, scenarios
 from .pageweight import page_weight
 from .server import ServerProcess
 from .stats import fmt, latency_cells, table
@@ -63,14 +68,23 @@ def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--phones", type=int, default=1000, help="phones in the one-room run (1000)")
-    parser.add_argument("--rooms", type=int, default=20, help="rooms in the many-rooms run (20; 0 skips it)")
-    parser.add_argument("--room-size", type=int, default=30, help="phones per room in the many-rooms run (30)")
+    parser.add_argument("--rooms", type=int, default=None,
+                        help="rooms in the many-rooms run (20, or 40 with --server-workers; 0 skips it)")
+    parser.add_argument("--room-size", type=int, default=None,
+                        help="phones per room in the many-rooms run (30, or 50 with --server-workers)")
     parser.add_argument("--workers", type=int, default=2, help="phone worker processes (2)")
     parser.add_argument("--transport", choices=["polling", "websocket"], default="polling",
                         help="polling: handshake over HTTP then upgrade, as browsers do (default)")
     parser.add_argument("--draft-interval", type=float, default=2.0, help="seconds between autosaves (2)")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-server floor")
-    parser.add_argument("--database-url", default="", help="TRAINER_DATABASE_URL for the server (SQLite)")
+    parser.add_argument("--database-url", default="",
+                        help="TRAINER_DATABASE_URL for the server (SQLite; with --server-workers a fresh "
+                             "PostgreSQL database on 127.0.0.1, dropped afterwards)")
+    parser.add_argument("--server-workers", type=int, default=0, metavar="K",
+                        help="run against K workers (deploy/start-workers) on PostgreSQL and Redis behind nginx "
+                             "(0: one process, as shipped)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0",
+                        help="TRAINER_MESSAGE_QUEUE for --server-workers (a channel of the run's own on it)")
     parser.add_argument("--profile", action="store_true", help="sample the one-room server with py-spy")
     parser.add_argument("--capacity", type=int, default=0, metavar="N",
                         help="only connect N phones to one worker and count who got in (no session)")
@@ -81,7 +95,11 @@ def options() -> argparse.Namespace:
     parser.add_argument("--voting", choices=["votes", "awards"], default="votes",
                         help="best-replies votes or service awards (votes)")
     parser.add_argument("--out", default="bench-results/latest.json", help="JSON file to write")
-    return parser.parse_args()
+    args = parser.parse_args()
+    scaled = args.server_workers > 0
+    args.rooms = (40 if scaled else 20) if args.rooms is None else args.rooms
+    args.room_size = (50 if scaled else 30) if args.room_size is None else args.room_size
+    return args
 
 
 async def run(args: argparse.Namespace, workdir: Path) -> dict:
@@ -91,6 +109,10 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict:
     env = {"TRAINER_DATABASE_URL": args.database_url} if args.database_url else {}
     results: dict = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
                      "params": {k: v for k, v in vars(args).items() if k != "out"}}
+    if args.server_workers:
+        load.own_cookies = True  # nginx's route cookie, kept per phone as a browser keeps it
+        with deployment.database(args.database_url) as url:
+            return await scaleout.run(args, workdir, load, url, results)
     page_dir = workdir / "page"
     page_dir.mkdir()
     server = ServerProcess(page_dir, env=env).start()
@@ -170,6 +192,8 @@ def report(results: dict) -> str:
          f"{room['rss_per_phone_kb']} / {room['peak_rss_per_phone_kb']} KB",
          verdict(room["peak_rss_per_phone_kb"], TARGETS["rss_per_phone_kb"]) + " KB"),
         ("errors seen by phones", str(room["error_count"]), "0"),
+        *order.rows(room),
+        *scaleout.worker_rows(room),
     ]
     if floor:
         rows.append(("floor memory per phone", fmt(floor["rss_per_phone_kb"], " KB"), ""))
@@ -182,6 +206,8 @@ def report(results: dict) -> str:
             ("  vote ack p50 / p95 / p99", latency_cells(rooms["acks_ms"]["vote"]), ""),
             ("  server CPU / peak RSS", f"{rooms['server_cpu_s']} s / {rooms['rss_peak_mb']} MB", ""),
             ("  errors seen by phones", str(rooms["error_count"]), "0"),
+            *order.rows(rooms, "  "),
+            *scaleout.worker_rows(rooms, "  "),
         ]
     gzip_kb = round(weight["wire"] / 1024, 1)
     rows.append(("phone page: raw / served (gzip)", f"{weight['raw'] / 1024:.1f} KB / {gzip_kb} KB "
@@ -191,6 +217,10 @@ def report(results: dict) -> str:
             f"Python {m['python']}; load average at start {m['load_average_at_start']}; "
             f"transport {results['params']['transport']}; mode {results['params']['mode']}, "
             f"voting {results['params']['voting']}")
+    if results["params"]["server_workers"]:
+        head += (f"; {results['params']['server_workers']} workers (deploy/start-workers) on PostgreSQL and "
+                 "Redis behind nginx")
+        return head + "\n\n" + table(rows) + "\n\n" + scaleout.hop_table(results)
     return head + "\n\n" + table(rows)
 
 

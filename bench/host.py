@@ -62,6 +62,8 @@ class Host:
         self.url, self.code, self.cookie = url, code, cookie
         self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
         self.seen: dict[str, asyncio.Event] = {}
+        # (round, phase, version) of every snapshot: what the session went through.
+        self.phases: list[tuple[int, str, int]] = []
         self.joined = 0
         self.sio.on("snapshot", self._snapshot, namespace="/host")
         self.sio.on("player_joined", self._joined, namespace="/host")
@@ -70,6 +72,7 @@ class Host:
         return self.seen.setdefault(phase, asyncio.Event())
 
     async def _snapshot(self, snap: dict[str, Any]) -> None:
+        self.phases.append((snap["round"], snap["phase"], snap["version"]))
         self._event(snap["phase"]).set()
 
     async def _joined(self, _data) -> None:

@@ -43,6 +43,9 @@ class Record:
     fanout: list[tuple[str, float, int]] = field(default_factory=list)  # (phase, ms, bytes)
     acks: dict[str, list[float]] = field(default_factory=lambda: {"draft": [], "submit": [], "vote": []})
     errors: list[str] = field(default_factory=list)
+    # Per phone: the (round, phase, version) of each snapshot, versions that
+    # arrived lower than one already seen, and the worker nginx chose.
+    order: list[dict[str, Any]] = field(default_factory=list)
     failed: int = 0
     cpu_s: float = 0.0  # this phone process's own CPU time: it shares the cores with the server
 
@@ -50,20 +53,35 @@ class Record:
 class Phone:
     def __init__(self, cfg: dict[str, Any], code: str, name: str, record: Record, rng: random.Random) -> None:
         self.cfg, self.code, self.name, self.rec, self.rng = cfg, code, name, record, rng
+        # A cookie jar of its own, as each browser has: behind nginx the route
+        # cookie set on the join answer keeps the phone's polling and upgrade
+        # on one worker. Otherwise the process's shared session joins.
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) if cfg.get("own_cookies") else None
         # The browser client gives a connection 20 s; engineio's default is 5.
-        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, request_timeout=20)
+        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, request_timeout=20,
+                                        http_session=self.http)
         self.finished = asyncio.Event()
         self.connected = asyncio.Event()
         self.tasks: set[asyncio.Task] = set()
         self.rounds_seen: set[tuple[str, int]] = set()
+        self.seen: list[tuple[int, str, int]] = []
+        self.top_version = -1
+        self.backwards = 0
+        self.worker = ""
         self.sio.on("snapshot", self.on_snapshot, namespace="/play")
+        self.sio.on("timer", self.on_timer, namespace="/play")
+        self.sio.on("resync", self.on_resync, namespace="/play")
         self.sio.on("disconnect", self.on_disconnect, namespace="/play")
 
     async def join(self, http: aiohttp.ClientSession, gate: asyncio.Semaphore) -> None:
         async with gate:
             started = time.perf_counter()
-            async with http.post(self.cfg["url"] + "/api/join", json={"code": self.code, "name": self.name}) as answer:
+            async with (self.http or http).post(
+                self.cfg["url"] + "/api/join", json={"code": self.code, "name": self.name},
+                timeout=aiohttp.ClientTimeout(total=self.cfg.get("join_timeout", 60)),
+            ) as answer:
                 body = await answer.json()
+                self.worker = answer.headers.get("X-Too-Sandy-Worker", "")
             self.rec.join_http_ms.append((time.perf_counter() - started) * 1000)
             if not body.get("ok"):
                 raise RuntimeError(f"join refused: {body}")
@@ -78,9 +96,30 @@ class Phone:
             self.rec.errors.append(f"{self.name}: disconnected")
             self.finished.set()
 
+    def _version(self, version: int) -> None:
+        """Screens drop a payload older than one drawn; count each that came late."""
+        if version < self.top_version:
+            self.backwards += 1
+        self.top_version = max(self.top_version, version)
+
+    async def on_timer(self, data: dict[str, Any]) -> None:
+        self._version(data["version"])
+
+    async def on_resync(self, *_args) -> None:
+        """As play.js does after a Redis outage: ask for the state."""
+        answer = await self.sio.call("sync", {}, namespace="/play", timeout=60)
+        if answer.get("ok"):
+            await self.on_snapshot(answer["snapshot"])
+
+    def order(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "worker": self.worker,
+                "seen": self.seen, "backwards": self.backwards}
+
     async def on_snapshot(self, snap: dict[str, Any]) -> None:
         received = now_ms()
         phase, round_no = snap["phase"], snap["round"]
+        self._version(snap["version"])
+        self.seen.append((round_no, phase, snap["version"]))
         first = not self.connected.is_set()
         if first:
             self.connected.set()
@@ -141,6 +180,8 @@ class Phone:
             task.cancel()
         if self.sio.connected:
             await self.sio.disconnect()
+        if self.http is not None:
+            await self.http.close()
 
 
 def choices(snap: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
@@ -217,7 +258,8 @@ async def run(cfg: dict[str, Any]) -> Record:
         )
     except TimeoutError:
         record.errors.append(f"time limit: {sum(not p.finished.is_set() for p in live)} phones unfinished")
-    await asyncio.gather(*(p.close() for p in live), return_exceptions=True)
+    await asyncio.gather(*(p.close() for p in phones), return_exceptions=True)
+    record.order = [p.order() for p in live if isinstance(p, Phone)]
     record.cpu_s = round(time.process_time(), 1)
     return record
 

@@ -7,6 +7,7 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import aiohttp
 import socketio
 
+from . import order
 from .host import Host, open_session
 from .profile import Profiler, summarise
 from .server import ROOT, Monitor, ServerProcess
@@ -35,6 +37,7 @@ class Load:
     time_limit: float = 240.0
     mode: str = "own_card"  # how the session deals (own_card, same_card, duels)
     voting: str = "votes"  # votes or awards
+    own_cookies: bool = False  # a cookie jar per phone, as browsers have (behind nginx: the route cookie)
 
 
 class Workers:
@@ -69,11 +72,11 @@ class Workers:
     async def results(self, timeout: float) -> dict[str, Any]:
         for proc in self.procs:
             await asyncio.wait_for(proc.wait(), timeout)
-        merged: dict[str, Any] = {"join_http_ms": [], "joined_at_ms": [], "fanout": [], "errors": [], "failed": 0,
-                                  "acks": {"draft": [], "submit": [], "vote": []}, "cpu_s": 0.0}
+        merged: dict[str, Any] = {"join_http_ms": [], "joined_at_ms": [], "fanout": [], "errors": [], "order": [],
+                                  "failed": 0, "acks": {"draft": [], "submit": [], "vote": []}, "cpu_s": 0.0}
         for out in self.outs:
             part = json.loads(out.read_text())
-            for key in ("join_http_ms", "joined_at_ms", "fanout", "errors"):
+            for key in ("join_http_ms", "joined_at_ms", "fanout", "errors", "order"):
                 merged[key] += part[key]
             for kind, values in part["acks"].items():
                 merged["acks"][kind] += values
@@ -97,22 +100,27 @@ def phone_configs(url: str, phones: list[tuple[str, str]], load: Load, start_at:
             "mode": "game", "url": url, "phones": chunk, "start_at": start_at, "seed": i + 1,
             "transports": load.transports, "draft_interval": load.draft_interval,
             "submit_window": load.submit_window, "vote_window": load.vote_window,
-            "time_limit": load.time_limit,
+            "time_limit": load.time_limit, "own_cookies": load.own_cookies,
         }
         for i, chunk in enumerate(split(phones, load.workers))
     ]
 
 
 async def play_rooms(
-    workdir: Path, rooms: int, per_room: int, load: Load, server_env: dict[str, str], profile: bool = False
+    workdir: Path, rooms: int, per_room: int, load: Load, server_env: dict[str, str], profile: bool = False,
+    start_server: Callable[[Path], Any] | None = None,
 ) -> dict[str, Any]:
-    """Run ``rooms`` sessions of ``per_room`` phones at once on one server."""
+    """Run ``rooms`` sessions of ``per_room`` phones at once on one server.
+
+    ``start_server(workdir)`` may start something else with a ``url``,
+    ``pids``, ``problems()`` and ``stop()``: bench/scaleout.py's workers behind nginx.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
-    server = ServerProcess(workdir, env=server_env).start()
+    server = start_server(workdir) if start_server else ServerProcess(workdir, env=server_env).start()
     workers = Workers(workdir, "phones")
     profiler = Profiler(server.pid, workdir / "profile.txt") if profile else None
     try:
-        with Monitor(server.pid) as monitor:
+        with Monitor(server.pids) as monitor:
             hosts = []
             for _ in range(rooms):
                 code, token = await open_session(server.url, rounds=1, writing_minutes=2, voting_seconds=120,
@@ -130,6 +138,8 @@ async def play_rooms(
             monitor.mark("done")
             await asyncio.gather(*(h.close() for h in hosts))
         figures = _room_figures(record, monitor, rooms * per_room, connected, failed, start_at, server.problems())
+        figures["phase_order"] = order.check(record["order"], {h.code: order.went_through(h.phases) for h in hosts})
+        figures["phones_per_worker"] = order.spread(record["order"])
         if profiler:
             figures["profile"] = _profile(profiler)
         return figures
@@ -192,6 +202,7 @@ def _room_figures(record, monitor: Monitor, phones: int, connected: int, failed:
         "acks_ms": {kind: summary(values) for kind, values in record["acks"].items()},
         "server_cpu_s": round(monitor.cpu_between("start", "done"), 1),
         "server_cpu_s_session": round(monitor.cpu_between("idle", "done"), 1),
+        "worker_cpu_s_session": monitor.cpu_each_between("idle", "done"),
         "session_wall_s": round(marks["done"]["t"] - marks["idle"]["t"], 1),
         "phones_cpu_s": record["cpu_s"],
         "rss_idle_mb": round(marks["idle"]["rss"] / 2**20, 1),

@@ -22,6 +22,24 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def add_trainer(env: dict[str, str], name: str, password: str) -> None:
+    """The bench's trainer account, made the operator's way (the CLI) before the first start.
+
+    A database given with ``--database-url`` is shared by every step and
+    may come from an earlier run: an account already there gets the
+    bench's password instead.
+    """
+    def flask_users(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "trainer", "users", *args],
+            cwd=ROOT, env=env, input=password + "\n", text=True, capture_output=True,
+        )
+
+    made = flask_users("create", name, "--role", "trainer")
+    if made.returncode != 0 and flask_users("set-password", name).returncode != 0:
+        raise RuntimeError(f"could not make the bench trainer:\n{made.stderr}")
+
+
 class ServerProcess:
     """``python wsgi.py`` (as shipped) or the bare floor server, on loopback."""
 
@@ -47,28 +65,11 @@ class ServerProcess:
         }
         self.process: subprocess.Popen | None = None
 
-    def add_trainer(self, name: str, password: str) -> None:
-        """The bench's trainer account, made the operator's way (the CLI) before the first start.
-
-        A database given with ``--database-url`` is shared by every step and
-        may come from an earlier run: an account already there gets the
-        bench's password instead.
-        """
-        def flask_users(*args: str) -> subprocess.CompletedProcess:
-            return subprocess.run(
-                [sys.executable, "-m", "flask", "--app", "trainer", "users", *args],
-                cwd=ROOT, env=self.env, input=password + "\n", text=True, capture_output=True,
-            )
-
-        made = flask_users("create", name, "--role", "trainer")
-        if made.returncode != 0 and flask_users("set-password", name).returncode != 0:
-            raise RuntimeError(f"could not make the bench trainer:\n{made.stderr}")
-
     def start(self) -> ServerProcess:
         if not self.floor and not self.trainer_made:
             from .host import BENCH_TRAINER
 
-            self.add_trainer(*BENCH_TRAINER)
+            add_trainer(self.env, *BENCH_TRAINER)
             self.trainer_made = True
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
@@ -91,6 +92,10 @@ class ServerProcess:
         assert self.process is not None
         return self.process.pid
 
+    @property
+    def pids(self) -> list[int]:
+        return [self.pid]
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -108,13 +113,17 @@ class ServerProcess:
 
 
 class Monitor:
-    """Samples a process's RSS and CPU time every ``interval`` seconds."""
+    """Samples the RSS and CPU time of one server process, or of every worker, every ``interval`` s.
 
-    def __init__(self, pid: int, interval: float = 0.2) -> None:
-        self.proc = psutil.Process(pid)
+    With several workers the marks hold the sums (one deployment's cost) and
+    ``each`` the CPU of every worker, so an uneven spread shows.
+    """
+
+    def __init__(self, pids: int | list[int], interval: float = 0.2) -> None:
+        self.procs = [psutil.Process(pid) for pid in ([pids] if isinstance(pids, int) else pids)]
         self.interval = interval
         self.peak_rss = 0
-        self.marks: dict[str, dict[str, float]] = {}
+        self.marks: dict[str, dict] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -128,11 +137,14 @@ class Monitor:
         self._stop.set()
         self._thread.join()
 
-    def _sample(self) -> tuple[int, float]:
-        rss = self.proc.memory_info().rss
-        times = self.proc.cpu_times()
+    def _sample(self) -> tuple[int, list[float]]:
+        rss, each = 0, []
+        for proc in self.procs:
+            rss += proc.memory_info().rss
+            times = proc.cpu_times()
+            each.append(times.user + times.system)
         self.peak_rss = max(self.peak_rss, rss)
-        return rss, times.user + times.system
+        return rss, each
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -142,8 +154,11 @@ class Monitor:
                 return
 
     def mark(self, name: str) -> None:
-        rss, cpu = self._sample()
-        self.marks[name] = {"rss": rss, "cpu": cpu, "t": time.monotonic()}
+        rss, each = self._sample()
+        self.marks[name] = {"rss": rss, "cpu": sum(each), "each": each, "t": time.monotonic()}
 
     def cpu_between(self, first: str, last: str) -> float:
         return self.marks[last]["cpu"] - self.marks[first]["cpu"]
+
+    def cpu_each_between(self, first: str, last: str) -> list[float]:
+        return [round(b - a, 1) for a, b in zip(self.marks[first]["each"], self.marks[last]["each"], strict=True)]
