@@ -63,9 +63,12 @@ def test_two_workers_behind_nginx_survive_losing_one(deployment):
         for phone in phones.values():
             assert phone.latest("writing", 1)["card"]["complaint"]
         phones["Ana"].call("draft", {"round": 1, "text": "Sand is"})
-        play_writing(phones, 1, {n: f"{n}'s first reply" for n in PHONES})
+        first_two, last = PHONES[:2], PHONES[2]
+        play_writing(phones, 1, {n: f"{n}'s first reply" for n in first_two})
+        # Counted on the phones' worker, shown on the projector's: through Redis.
         wait_for(lambda: any(e == "progress" and d.get("submitted") == 2 for e, d in host.events),
                  "progress counts crossing the queue")
+        play_writing(phones, 1, {last: f"{last}'s first reply"})
         host.latest("voting", 1)
         votes_round_1 = vote_all(phones, 1)
         results = host.latest("results", 1)

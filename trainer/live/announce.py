@@ -80,8 +80,8 @@ def player_removed(session: GameSession, player: Player) -> None:
     socketio.emit("removed", {}, namespace=PLAY_NS, to=player_room(player.id))
 
 
-def presence_changed(session: GameSession, player: Player, *, away: bool) -> None:
-    to_host(session, "presence", {"id": player.id, "away": away})
+def presence_changed(host_room_name: str, player_id: int, *, away: bool) -> None:
+    socketio.emit("presence", {"id": player_id, "away": away}, namespace=HOST_NS, to=host_room_name)
 
 
 def progress(session: GameSession, data: dict[str, Any]) -> None:

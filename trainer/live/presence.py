@@ -20,7 +20,8 @@ def worker_id() -> str:
 def arrive(sid: str, player: Player) -> bool:
     """Record a connection; True when the player was away until now."""
     was_away = not is_present(player.id)
-    db.session.merge(Presence(sid=sid, player_id=player.id, session_id=player.session_id, worker=worker_id()))
+    # A connection's sid is new (engine.io makes it), so a plain insert: no look-up first.
+    db.session.add(Presence(sid=sid, player_id=player.id, session_id=player.session_id, worker=worker_id()))
     db.session.commit()
     return was_away
 

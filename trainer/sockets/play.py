@@ -38,20 +38,25 @@ class PlayNamespace(GameNamespace):
         player = player_for_token(auth.token)
         if player is None:
             raise ConnectionRefusedError(message_for("not_player"))
-        conn["player_id"] = player.id
+        conn["player_id"] = player_id = player.id
         self.languages[request.sid] = sessions.keep_language(player, known(auth.lang))
-        join_room(announce.play_room(player.session_id))
-        join_room(announce.player_room(player.id))
+        session = player.session
+        join_room(announce.play_room(session.id))
+        join_room(announce.player_room(player_id))
+        # Built before the presence row's commit, in the same transaction:
+        # after the commit every read would be another round trip.
+        snapshot = player_snapshots(session, utcnow(), only=player)[player_id]
+        host_room = announce.host_room(session.id)
         if presence.arrive(request.sid, player):
-            announce.presence_changed(player.session, player, away=False)
-        emit("snapshot", player_snapshots(player.session, utcnow(), only=player)[player.id])
+            announce.presence_changed(host_room, player_id, away=False)
+        emit("snapshot", snapshot)
 
     def on_disconnect(self, reason=None):
         player = presence.leave(request.sid)
         if player is None or player.removed:
             return
         session = player.session
-        announce.presence_changed(session, player, away=True)
+        announce.presence_changed(announce.host_room(session.id), player.id, away=True)
         # The one everybody waited for has gone: don't keep the room waiting.
         close_if_done(session)
 
