@@ -8,7 +8,7 @@ from trainer.extensions import socketio
 from trainer.live import announce
 
 
-def test_phones_get_the_phase_change_in_slices_before_the_projector(app, seed, sockets, monkeypatch):
+def test_phones_get_the_phase_change_in_slices_and_written_before_the_projector(app, seed, sockets, monkeypatch):
     seeded = seed(players=5)
     host = sockets.host(seeded)
     phones = [sockets.phone(token) for token in seeded.tokens]
@@ -18,7 +18,9 @@ def test_phones_get_the_phase_change_in_slices_before_the_projector(app, seed, s
     monkeypatch.setattr(announce, "EMIT_SLICE", 2)
     monkeypatch.setattr(socketio, "sleep", lambda seconds=0: yields.append(seconds))
     start_round(host)
-    assert len(yields) == 2  # 5 phones in slices of 2: a yield before the 2nd and 3rd
+    # 5 phones in slices of 2: a yield before the 2nd and 3rd, and one that lets
+    # the sockets write them before the projector's snapshot is built.
+    assert len(yields) == 3
     for phone in phones:
         assert [e["args"][0]["phase"] for e in events(phone, "/play", "snapshot")] == ["writing"]
     assert [e["args"][0]["phase"] for e in events(host, "/host", "snapshot")] == ["writing"]

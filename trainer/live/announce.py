@@ -55,6 +55,10 @@ def phase_changed(session: GameSession) -> None:
                 break  # a newer phase change took over: never send a stale one after it
         for player_id, snapshot in snapshots[start:start + EMIT_SLICE]:
             socketio.emit("snapshot", snapshot, namespace=PLAY_NS, to=player_room(player_id))
+    # An emit only queues the packet; each socket's own greenlet writes it.
+    # Let them write before the projector's snapshot (up to a quarter of a
+    # second to build at a thousand players) holds the hub.
+    socketio.sleep(0)
     to_host(session, "snapshot", host_snapshot(session, now))
 
 
