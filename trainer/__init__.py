@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from . import paths
-from .config import CONTENT_SECURITY_POLICY, DEFAULTS
+from .config import CONTENT_SECURITY_POLICY, DATABASE_POOL, DEFAULTS
 from .database import pragmas  # noqa: F401  (SQLite settings on every connection)
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
 
@@ -92,6 +92,12 @@ def _database_url(app: Flask) -> None:
     if not url:
         url = "sqlite:///" + str(Path(app.instance_path) / "too-sandy.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not url.startswith("sqlite") and not app.config.get("SQLALCHEMY_ENGINE_OPTIONS"):
+        # Under eventlet a handler holds its connection across every round
+        # trip, so a thousand phones keep dozens busy: SQLAlchemy's 5 + 10
+        # ran out at 1,000 phones and votes waited 30 s for one. Two
+        # workers at 40 each fit PostgreSQL's default 100 (docs/deploy.md).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(DATABASE_POOL)
 
 
 def _prepare_schema(app: Flask) -> None:
