@@ -60,6 +60,11 @@ def base_url(public_url: str | None, port: int | None, scheme: str = "http") -> 
 
 # eventlet's WSGI server refuses connection 1,025 unless told otherwise.
 DEFAULT_MAX_CONNECTIONS = 5000
+# Connections the kernel queues before the server accepts them. eventlet's
+# default is 50: a room joining at once overflowed it, and phones behind
+# nginx got "504" (nginx gave up connecting after 2 s) where they should
+# have waited a moment. Linux caps it at net.core.somaxconn (4,096).
+LISTEN_BACKLOG = 2048
 
 
 def start_worker(app: Flask) -> None:
@@ -120,10 +125,27 @@ def serve(app: Flask) -> None:
     if setup:
         print(f"  No admin account yet. Create the first one here (the link works once):\n"
               f"    {setup}", flush=True)
-    options: dict = {}
     if socketio.async_mode == "eventlet":
-        options["max_size"] = int(app.config.get("MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS))
-        options["log_output"] = bool(app.config.get("ACCESS_LOG", False))
-    elif socketio.async_mode == "threading":
+        _serve_eventlet(app, host, port)
+        return
+    options: dict = {}
+    if socketio.async_mode == "threading":
         options["allow_unsafe_werkzeug"] = True
     socketio.run(app, host=host, port=port, **options)
+
+
+def _serve_eventlet(app: Flask, host: str, port: int) -> None:
+    """What ``socketio.run`` does under eventlet, with a listen backlog of our own
+    (it has no way to pass one). The app's WSGI callable already carries
+    Flask-SocketIO's middleware."""
+    import eventlet
+    import eventlet.green.socket
+    import eventlet.wsgi
+
+    family, *_, address = eventlet.green.socket.getaddrinfo(host, port)[0]
+    listener = eventlet.listen(address, family, backlog=LISTEN_BACKLOG)
+    eventlet.wsgi.server(
+        listener, app,
+        max_size=int(app.config.get("MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)),
+        log_output=bool(app.config.get("ACCESS_LOG", False)),
+    )
