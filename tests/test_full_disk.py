@@ -196,3 +196,33 @@ def test_a_connection_cut_by_a_database_restart_is_replaced_not_refused(app, see
     answer = ack(phones[0], "/play", "draft", {"round": 1, "text": "Written across a restart"})
     assert answer == {"ok": True}
     assert "Written across a restart" in [row.draft for row in stored()]
+
+
+def test_no_free_connection_is_a_wait_the_phone_rides_out_not_an_internal_error(
+        app, seed, sockets, monkeypatch, caplog):
+    """A worker past what its pool takes (the bench's 40 rooms of 50 on two
+    workers did it): the handler that waited pool_timeout for a connection
+    answers as for an outage, so the phone keeps its reply and sends it again."""
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from trainer.live import rounds
+
+    seeded = seed(players=2)
+    host, phones = sockets.room(seeded)
+    start_round(host)
+    real_submit = rounds.submit
+
+    def pool_exhausted(*_args, **_kwargs):
+        raise PoolTimeout("QueuePool limit of size 20 overflow 20 reached, connection timed out, timeout 30.00")
+
+    monkeypatch.setattr(rounds, "submit", pool_exhausted)
+    with caplog.at_level(logging.WARNING):
+        answer = ack(phones[0], "/play", "submit", {"round": 1, "text": "Kept through the rush"})
+    assert answer["code"] == "storage_full" and KEPT in answer["error"]
+    assert "no free database connection" in caplog.text and "Traceback" not in caplog.text
+    assert events(phones[0], "/play", "problem") == [], "not the internal error's notice"
+    assert [row.text for row in stored()] == [None, None]
+
+    monkeypatch.setattr(rounds, "submit", real_submit)
+    assert ack(phones[0], "/play", "submit", {"round": 1, "text": "Kept through the rush"})["ok"]
+    assert "Kept through the rush" in [row.text for row in stored()]

@@ -9,6 +9,7 @@ from typing import Any, Callable
 from flask import request
 from flask_socketio import Namespace, emit
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..extensions import db
 from ..game import RuleError
@@ -65,9 +66,14 @@ def on_unexpected_error(error: Exception) -> dict[str, Any]:
     """Anything a handler did not foresee: log it, tell that client plainly."""
     db.session.rollback()
     full = storage.cannot_write(error)
-    if full or storage.connection_lost(error):
+    busy = isinstance(error, PoolTimeout)
+    if full or busy or storage.connection_lost(error):
         if full:
             storage.failed(error)
+        elif busy:
+            # Every pooled connection stayed checked out for pool_timeout:
+            # more load than this worker takes. The phone sends again.
+            log.warning("no free database connection (%s); phones will send again", error)
         else:
             log.warning("the database is out of reach (%s); phones will send again", storage.reason(error))
         event = (getattr(request, "event", None) or {}).get("message")
