@@ -84,8 +84,9 @@ def player_removed(session: GameSession, player: Player) -> None:
     socketio.emit("removed", {}, namespace=PLAY_NS, to=player_room(player.id))
 
 
-def presence_changed(host_room_name: str, player_id: int, *, away: bool) -> None:
-    socketio.emit("presence", {"id": player_id, "away": away}, namespace=HOST_NS, to=host_room_name)
+def presence_changed(session_id: int, player_id: int, *, away: bool) -> None:
+    # Ids, not rows: a phone's connect announces after its commit, when reading a row again is a round trip.
+    socketio.emit("presence", {"id": player_id, "away": away}, namespace=HOST_NS, to=host_room(session_id))
 
 
 def progress(session: GameSession, data: dict[str, Any]) -> None:

@@ -14,7 +14,6 @@ sweeper) or to the next submit, vote or departure.
 
 from __future__ import annotations
 
-import logging
 import threading
 
 from flask import Flask, current_app
@@ -23,8 +22,6 @@ from ..clock import utcnow
 from ..extensions import db, socketio
 from ..models import GameSession
 from . import announce, rounds, storage, voting
-
-log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 # Session id → players whose submits the next check has to name to the projector.
@@ -84,13 +81,8 @@ def _check_later(app: Flask, session_id: int, delay: float) -> None:
             session = db.session.get(GameSession, session_id)
             if session is not None:
                 check_now(session, submitted_by)
-        except Exception as error:  # the clock still closes the phase; say why once
+        except Exception as error:  # the clock still closes the phase
             db.session.rollback()
-            if storage.cannot_write(error):
-                storage.failed(error)
-            elif storage.connection_lost(error):
-                log.warning("room check: the database is out of reach (%s)", storage.reason(error))
-            else:
-                log.exception("room check failed for session %s", session_id)
+            storage.background_failed(error, f"room check of session {session_id}")
         finally:
             db.session.remove()

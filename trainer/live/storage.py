@@ -23,6 +23,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..extensions import socketio
@@ -153,6 +154,28 @@ def what_to_free() -> str:
         f"The database at {where} cannot write: free space on the PostgreSQL server's data volume, "
         "or take it out of read-only mode. Phones keep their replies and resend them."
     )
+
+
+def pool_exhausted(error: BaseException) -> bool:
+    """No pooled connection came free within pool_timeout: a worker past its load."""
+    return isinstance(error, PoolTimeout)
+
+
+def background_failed(error: BaseException, task: str) -> None:
+    """A background task (the sweeper, a room check) failed: note it, say why once.
+
+    The phase is still closed on the clock by the next sweep, so nothing here
+    is lost; what the log needs is the reason, not a stack trace, whenever
+    the reason is the database's state rather than a bug.
+    """
+    if cannot_write(error):
+        failed(error)
+    elif connection_lost(error):
+        log.warning("%s: the database is out of reach (%s); trying again", task, reason(error))
+    elif pool_exhausted(error):
+        log.warning("%s: no free database connection (%s); trying again", task, error)
+    else:
+        log.exception("%s failed", task, exc_info=error)
 
 
 def reason(error: BaseException) -> str:

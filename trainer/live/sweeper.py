@@ -4,7 +4,6 @@ each phase is closed, and announced, exactly once."""
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from flask import Flask
@@ -14,8 +13,6 @@ from ..extensions import db, socketio
 from ..models import GameSession
 from . import announce, rounds, storage
 from .sessions import overdue_session_ids
-
-log = logging.getLogger(__name__)
 
 INTERVAL_SECONDS = 0.5
 
@@ -43,13 +40,8 @@ def run_forever(app: Flask) -> None:
             with app.app_context():
                 sweep_once()
         except Exception as error:  # keep sweeping; one bad session must not stop the rest
-            if storage.cannot_write(error):
-                with app.app_context():
-                    storage.failed(error)
-            elif storage.connection_lost(error):
-                log.warning("deadline sweep: the database is out of reach (%s); trying again", storage.reason(error))
-            else:
-                log.exception("deadline sweep failed")
+            with app.app_context():
+                storage.background_failed(error, "deadline sweep")
         socketio.sleep(INTERVAL_SECONDS)
 
 

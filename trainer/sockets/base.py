@@ -9,7 +9,6 @@ from typing import Any, Callable
 from flask import request
 from flask_socketio import Namespace, emit
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..extensions import db
 from ..game import RuleError
@@ -66,7 +65,7 @@ def on_unexpected_error(error: Exception) -> dict[str, Any]:
     """Anything a handler did not foresee: log it, tell that client plainly."""
     db.session.rollback()
     full = storage.cannot_write(error)
-    busy = isinstance(error, PoolTimeout)
+    busy = storage.pool_exhausted(error)
     if full or busy or storage.connection_lost(error):
         if full:
             storage.failed(error)

@@ -41,14 +41,14 @@ class PlayNamespace(GameNamespace):
         conn["player_id"] = player_id = player.id
         self.languages[request.sid] = sessions.keep_language(player, known(auth.lang))
         session = player.session
-        join_room(announce.play_room(session.id))
+        session_id = session.id
+        join_room(announce.play_room(session_id))
         join_room(announce.player_room(player_id))
         # Built before the presence row's commit, in the same transaction:
         # after the commit every read would be another round trip.
         snapshot = player_snapshots(session, utcnow(), only=player)[player_id]
-        host_room = announce.host_room(session.id)
         if presence.arrive(request.sid, player):
-            announce.presence_changed(host_room, player_id, away=False)
+            announce.presence_changed(session_id, player_id, away=False)
         emit("snapshot", snapshot)
 
     def on_disconnect(self, reason=None):
@@ -56,7 +56,7 @@ class PlayNamespace(GameNamespace):
         if player is None or player.removed:
             return
         session = player.session
-        announce.presence_changed(announce.host_room(session.id), player.id, away=True)
+        announce.presence_changed(session.id, player.id, away=True)
         # The one everybody waited for has gone: don't keep the room waiting.
         close_if_done(session)
 
