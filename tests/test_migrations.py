@@ -112,6 +112,22 @@ def test_first_release_database_upgrades_without_losing_a_row(tmp_path):
     assert set(before["card"]) <= set(after["card"])
 
 
+@pytest.mark.parametrize("removed, version", [(False, 0), (True, 1)])
+def test_a_session_played_with_a_removal_is_never_taken_for_an_untouched_one(tmp_path, removed, version):
+    # Votes trust ballots worked out while the moderation version stays put;
+    # one at 0 means nobody was ever removed and nothing hidden.
+    url = first_release_database(tmp_path / "old.sqlite3")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("update player set removed = :removed where id = 3"), {"removed": removed})
+    engine.dispose()
+    app = make_app(url, LOAD_SHIPPED_DECKS=False)
+    with app.app_context():
+        assert db.session.execute(text("select moderation_version from game_session")).scalar_one() == version
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_foreign_keys_still_hold_after_the_upgrade(tmp_path):
     url = first_release_database(tmp_path / "old.sqlite3")
     make_app(url, LOAD_SHIPPED_DECKS=False)

@@ -116,6 +116,24 @@ def test_trainer_hides_a_reply(seed, sockets, fake_clock):
     assert ack(phones[0], "/play", "hide_reply", {"reply_id": rude})["code"] == "unknown_event"
 
 
+def test_removing_a_player_mid_vote_takes_their_reply_off_ballots_already_worked_out(seed, sockets, fake_clock):
+    seeded = seed(players=4)
+    host, phones = sockets.room(seeded)
+    start_round(host)
+    submit_all(phones)
+    gone = seeded.players[3][0]
+    theirs = db.session.scalar(select(Reply.id).where(Reply.player_id == gone.id))
+    # A first vote works the ballots out (and this worker keeps them).
+    first = next(r["id"] for r in last(phones[0], "/play", "snapshot")["ballot"] if r["id"] != theirs)
+    assert ack(phones[0], "/play", "vote", {"reply_id": first})["ok"]
+
+    assert ack(host, "/host", "remove_player", {"player_id": gone.id}) == {"ok": True}
+    assert ack(phones[1], "/play", "vote", {"reply_id": theirs})["code"] == "unknown_reply"
+    assert theirs not in [r["id"] for r in ack(host, "/host", "sync")["snapshot"]["replies"]]
+    # The vote cast before the removal still stands.
+    assert ack(phones[0], "/play", "sync")["snapshot"]["my_votes"] == [first]
+
+
 def test_locked_room_refuses_new_players(seed, sockets, client):
     seeded = seed(players=1)
     host = sockets.host(seeded)

@@ -78,6 +78,9 @@ class GameSession(db.Model):
     # Bumped on every clock change: a change applies only if nobody else
     # (another click, another worker, the sweeper) changed the clock first.
     clock_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped when the trainer removes a player or hides or shows a reply: the
+    # ballots a worker worked out for a voting phase hold until it moves.
+    moderation_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The trainer's moderation switches.

@@ -184,12 +184,20 @@ def join(code: str, raw_name: str, language: str = "en") -> tuple[Player, str]:
     return player, token
 
 
+def moderated(session: GameSession) -> None:
+    """A player was removed or a reply hidden or shown: ballots worked out before no longer hold.
+
+    Incremented in SQL, so two workers moderating at once both count."""
+    session.moderation_version = GameSession.moderation_version + 1
+
+
 def remove_player(session: GameSession, player_id: int) -> Player:
     player = db.session.get(Player, player_id)
     if player is None or player.session_id != session.id or player.removed:
         raise game.RuleError("unknown_player")
     player.removed = True
     player.name_key = None
+    moderated(session)
     db.session.commit()
     return player
 

@@ -17,7 +17,7 @@ from ..game.modes import Choice, Mode, Voting
 from ..models import GameRound, GameSession, Player, Presence, Reply, Vote
 from . import presence
 from .rounds import round_mode, round_replies, seeded_rng
-from .sessions import active_player_ids
+from .sessions import active_player_ids, moderated
 
 
 def _votable(session: GameSession, round_no: int) -> dict[int, tuple[int, int | None]]:
@@ -80,7 +80,7 @@ def round_ballots(session: GameSession, round_no: int) -> dict[int, game.Ballot]
     return _derive(session, round_no).ballots
 
 
-# (session, round, clock version, players removed, replies hidden) → _Voting
+# (session, code, round, clock version, moderation version) → _Voting
 _CACHE: OrderedDict[tuple, _Voting] = OrderedDict()
 _CACHE_SIZE = 64
 
@@ -90,24 +90,16 @@ def _voting(session: GameSession) -> _Voting:
 
     Every vote needs them, and in a room of a thousand rebuilding them is
     most of a vote's cost. While a phase lasts they change only when the
-    trainer removes a player or hides a reply, so both counts are in the
-    key: the cache is never stale, and every worker derives the same
-    ballots from the same rows.
+    trainer removes a player or hides a reply, which moves the session's
+    ``moderation_version``: it is in the key, so the cache is never stale,
+    costs no query, and every worker derives the same ballots from the
+    same rows.
     """
-    removed, hidden = db.session.execute(
-        select(
-            select(func.count(Player.id))
-            .where(Player.session_id == session.id, Player.removed).scalar_subquery(),
-            select(func.count(Reply.id))
-            .where(Reply.session_id == session.id, Reply.round_no == session.round_no, Reply.hidden)
-            .scalar_subquery(),
-        )
-    ).one()
     # The code too: ids repeat across databases (a test suite makes many).
-    key = (session.id, session.code, session.round_no, session.clock_version, removed, hidden)
+    key = (session.id, session.code, session.round_no, session.clock_version, session.moderation_version)
     found = _CACHE.get(key)
     if found is None:
-        found = _CACHE[key] = _derive(session, session.round_no, untouched=removed == 0 and hidden == 0)
+        found = _CACHE[key] = _derive(session, session.round_no, untouched=session.moderation_version == 0)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return found
@@ -143,7 +135,10 @@ def _my_votes(player: Player, session: GameSession) -> tuple[list[Choice], set[t
     rows = db.session.execute(
         select(Vote.reply_id, Vote.criterion, Vote.round_no, Vote.request_id, Reply.hidden)
         .join(Reply, Reply.id == Vote.reply_id)
-        .where(Vote.voter_id == player.id, Vote.session_id == session.id)
+        # A player belongs to one session: by voter alone, the unique index
+        # (voter, reply, criterion) finds their few rows. With the session
+        # too, SQLite picked the session's index and read every vote cast.
+        .where(Vote.voter_id == player.id)
         .order_by(Vote.id)
     )
     cast: list[Choice] = []
@@ -300,6 +295,7 @@ def hide_reply(session: GameSession, reply_id: int, hidden: bool) -> None:
     if reply is None or reply.session_id != session.id or reply.text is None:
         raise game.RuleError("unknown_reply")
     reply.hidden = hidden
+    moderated(session)
     db.session.commit()
 
 
