@@ -16,7 +16,7 @@ from .accounts.users import first_run_link
 from .clock import utcnow
 from .database.backup import take_if_due
 from .extensions import db, socketio
-from .live import presence, sweeper
+from .live import collector, presence, sweeper
 from .records import retention
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,8 @@ def start_worker(app: Flask) -> None:
     if app.config["BACKUP_EVERY_HOURS"]:
         socketio.start_background_task(_back_up_forever, app)
     socketio.start_background_task(_expire_sessions_forever, app)
+    # Last: everything startup made is in place to be frozen.
+    collector.install()
 
 
 # How often each worker deletes sessions past the admin's retention setting (off by default).

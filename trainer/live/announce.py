@@ -13,6 +13,7 @@ from typing import Any
 from ..clock import utcnow
 from ..extensions import socketio
 from ..models import GameSession, Player
+from . import collector
 from .snapshots import clock_payload, host_snapshot, player_snapshots
 
 HOST_NS = "/host"
@@ -60,6 +61,7 @@ def phase_changed(session: GameSession) -> None:
     # second to build at a thousand players) holds the hub.
     socketio.sleep(0)
     to_host(session, "snapshot", host_snapshot(session, now))
+    collector.collect_soon()
 
 
 def timer_changed(session: GameSession) -> None:
@@ -75,8 +77,12 @@ def announce(session: GameSession, kinds: tuple[str, ...]) -> None:
         timer_changed(session)
 
 
-def player_joined(session: GameSession, player: Player) -> None:
-    to_host(session, "player_joined", {"id": player.id, "name": player.name, "first_round": player.first_round})
+def player_joined(session_id: int, player_id: int, name: str, first_round: int) -> None:
+    # Values, not rows: a join announces after its commit, when reading a row again is a round trip.
+    socketio.emit(
+        "player_joined", {"id": player_id, "name": name, "first_round": first_round},
+        namespace=HOST_NS, to=host_room(session_id),
+    )
 
 
 def player_removed(session: GameSession, player: Player) -> None:

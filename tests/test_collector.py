@@ -1,0 +1,77 @@
+"""The garbage collector's timing (trainer/live/collector.py), with the real gc."""
+
+from __future__ import annotations
+
+import gc
+import time
+
+import pytest
+from socket_helpers import start_round
+
+from trainer.live import collector
+
+
+@pytest.fixture
+def installed(app, monkeypatch):
+    """The collector as a serving process installs it; the test process gets its gc back after."""
+    thresholds = gc.get_threshold()
+    monkeypatch.setattr(collector, "QUIET_AFTER_SECONDS", 0.05)
+    full: list[float] = []
+
+    def count(phase, info):
+        if phase == "stop" and info["generation"] == 2:
+            full.append(time.monotonic())
+
+    with app.app_context():
+        collector.install()
+        gc.callbacks.append(count)
+        try:
+            yield full
+        finally:
+            _wait_for(lambda: not collector._due)  # one still pending runs before the next test
+            gc.callbacks.remove(count)
+            gc.unfreeze()
+            gc.set_threshold(*thresholds)
+            collector._installed = False
+
+
+def _wait_for(condition, seconds: float = 2.0) -> None:
+    end = time.monotonic() + seconds
+    while not condition() and time.monotonic() < end:
+        time.sleep(0.01)
+
+
+def test_install_freezes_what_startup_made_and_leaves_full_collections_to_their_moment(installed):
+    assert gc.get_freeze_count() > 1000  # the modules and the app, at least
+    assert gc.get_threshold()[2] == collector.FULL_AFTER
+    # Garbage made now is still found: a cycle is collected by the next full collection.
+    made = []
+    made.append(made)
+    del made
+    assert gc.collect() >= 1
+
+
+def test_phase_changes_close_together_get_one_full_collection_after_them(installed):
+    for _ in range(3):
+        collector.collect_soon()
+    assert installed == [], "not while the snapshots are still going out"
+    _wait_for(lambda: installed)
+    time.sleep(0.2)
+    assert len(installed) == 1
+    # A later phase change gets one of its own.
+    collector.collect_soon()
+    _wait_for(lambda: len(installed) == 2)
+    assert len(installed) == 2
+
+
+def test_a_phase_change_asks_for_one(installed, seed, sockets, fake_clock):
+    host, _phones = sockets.room(seed(players=2))
+    start_round(host)
+    _wait_for(lambda: installed)
+    assert len(installed) >= 1
+
+
+def test_a_process_that_does_not_serve_schedules_nothing(app):
+    # Tests and command-line tools never install it: their gc stays as CPython sets it.
+    collector.collect_soon()
+    assert collector._due is False
