@@ -13,7 +13,7 @@ from trainer import clock, create_app, paths
 from trainer.accounts import users as accounts
 from trainer.extensions import db, socketio
 from trainer.live.sessions import SessionSettings, create_session, join
-from trainer.models import Deck, User
+from trainer.models import Deck, Player, User
 
 T0 = datetime(2026, 11, 23, 9, 0, 0)
 # Every app starts with the decks shipped in decks/ (one per language).
@@ -152,7 +152,8 @@ def seed(app):
         game = create_session(SessionSettings((deck.id,), **options), owner_id=trainer.id)
         seeded = Seeded(game, trainer=trainer)
         for name in names or [f"Player {i + 1}" for i in range(players)]:
-            seeded.players.append(join(game.code, name))
+            joined = join(game.code, name)
+            seeded.players.append((db.session.get(Player, joined.player_id), joined.token))
         return seeded
 
     return make

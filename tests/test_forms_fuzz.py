@@ -35,7 +35,7 @@ from trainer.decks import store as deckstore
 from trainer.extensions import db
 from trainer.live import rounds
 from trainer.live.sessions import SessionSettings, create_session, join
-from trainer.models import Attempt, Deck, LoginAttempt, Presence, Reply, User
+from trainer.models import Attempt, Deck, LoginAttempt, Player, Presence, Reply, User
 from trainer.records import library, teams
 
 LANGUAGES = ["en", "ru", "uk", "el"]
@@ -108,7 +108,7 @@ def site(tmp_path_factory):
         teams.add_member(team, "Bo")
         game = create_session(SessionSettings((deck.id,), writing_minutes=5, voting_seconds=60, rounds_total=1,
                                               seed=7, team_id=team.id), owner_id=boss.id)
-        players = [join(game.code, name)[0] for name in ("Ana", "Bo", "Cy")]
+        players = [db.session.get(Player, join(game.code, name).player_id) for name in ("Ana", "Bo", "Cy")]
         rounds.advance(game, utcnow())
         for player in players:
             rounds.submit(player, game, 1, f"{player.name} is sorry about the sand", utcnow())

@@ -207,7 +207,7 @@ def test_duels_wait_for_four_players(seed, sockets):
     assert db.session.get(GameSession, seeded.game.id).phase == "lobby"
     assert db.session.scalar(select(func.count(Reply.id))) == 0, "nothing was dealt"
     late = join(seeded.game.code, "Player 4")
-    sockets.phone(late[1])
+    sockets.phone(late.token)
     start_round(host)
     assert db.session.get(GameSession, seeded.game.id).phase == "writing"
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from .. import game
 from ..clock import utcnow
@@ -143,8 +144,11 @@ def find_session(code: str) -> GameSession | None:
 
 
 def player_for_token(token: str) -> Player | None:
+    """The token's player, and its session in the same query (a phone's connect reads both)."""
     return db.session.scalar(
-        select(Player).where(Player.token_hash == token_hash(token), ~Player.removed)
+        select(Player)
+        .options(joinedload(Player.session))
+        .where(Player.token_hash == token_hash(token), ~Player.removed)
     )
 
 
@@ -156,9 +160,23 @@ def keep_language(player: Player, language: str | None) -> str:
     return player.language
 
 
-def join(code: str, raw_name: str, language: str = "en") -> tuple[Player, str]:
-    """Add a player; mid-round joiners play from the next round."""
-    session = find_session(code)
+@dataclass(frozen=True)
+class Joined:
+    """Who joined, read before the commit: after it each attribute read is a round trip."""
+
+    player_id: int
+    name: str
+    first_round: int
+    session_id: int
+    code: str
+    token: str
+
+
+def join(code: str, raw_name: str, language: str = "en", session: GameSession | None = None) -> Joined:
+    """Add a player; mid-round joiners play from the next round.
+
+    ``session`` is the one ``code`` names when the caller has found it already."""
+    session = session if session is not None else find_session(code)
     if session is None:
         raise game.RuleError("unknown_code")
     if session.phase == game.Phase.FINISHED:
@@ -177,11 +195,13 @@ def join(code: str, raw_name: str, language: str = "en") -> tuple[Player, str]:
     )
     db.session.add(player)
     try:
+        db.session.flush()
+        joined = Joined(player.id, name, player.first_round, session.id, session.code, token)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise game.RuleError("name_taken", name=name) from None
-    return player, token
+    return joined
 
 
 def moderated(session: GameSession) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask import session as conn
 from flask_socketio import ConnectionRefusedError, emit, join_room
+from sqlalchemy.orm import joinedload
 
 from ..clock import utcnow
 from ..extensions import db
@@ -21,8 +22,11 @@ from .base import GameNamespace, answers
 
 
 def current_player() -> Player:
-    """The connection's player, re-read so a removal takes effect at once."""
-    player = db.session.get(Player, conn.get("player_id", -1))
+    """The connection's player, re-read so a removal takes effect at once.
+
+    Its session comes in the same query: every event that asks for the
+    player reads the session next, and that would be a second round trip."""
+    player = db.session.get(Player, conn.get("player_id", -1), options=[joinedload(Player.session)])
     if player is None or player.removed:
         raise RuleError("not_player")
     return player
