@@ -14,7 +14,7 @@ from ..live import announce, sessions
 from ..live.messages import error_answer
 from ..live.throttle import recent_attempts, record_attempt
 from ..live.tokens import normalise_code
-from ..models import GameSession, Member, Team
+from ..models import Member, Team
 from ..records import teams
 
 bp = Blueprint("play", __name__)
@@ -89,7 +89,7 @@ def join():
     if team is not None:
         # A new name joins the roster (or finds its member, however it is spelled).
         member = member or teams.find_or_add_member(team, joined.name)
-        teams.link_player(db.session.get(GameSession, joined.session_id), joined.player_id, member.id)
+        teams.link_player(found, joined.player_id, member.id)
     announce.player_joined(joined.session_id, joined.player_id, joined.name, joined.first_round)
     return {"ok": True, "token": joined.token, "code": joined.code, "name": joined.name,
             "member_id": member.id if member else None, "team_id": team.id if team else None}, 201
