@@ -1,9 +1,13 @@
 """Run under eventlet by test_postgres_green.py: does a slow query stall the hub?
 
-    python tests/pg_probe.py URL green|c
+    python tests/pg_probe.py URL green|select|c
 
-Starts, as background tasks of the real app, one that runs ``pg_sleep(1)``
-and one that ticks every 50 ms, and prints the longest gap between ticks.
+``green`` is the app's own wait (use_green_wait), ``select`` psycopg's
+plain cooperative one and ``c`` psycopg's default. Starts, as background
+tasks of the real app, one that runs ``pg_sleep(1)`` and one that ticks
+every 50 ms, and prints the longest gap between ticks. Then runs 50 quick
+queries beside a greenlet that counts how often the hub lets it run: how
+many times each quick query gave the hub away.
 """
 
 import eventlet
@@ -18,6 +22,10 @@ from trainer.database.green import use_green_wait  # noqa: E402
 
 if sys.argv[2] == "green":
     use_green_wait()
+elif sys.argv[2] == "select":
+    from psycopg import waiting
+
+    waiting.wait = waiting.wait_select
 
 from sqlalchemy import text  # noqa: E402
 
@@ -50,4 +58,30 @@ socketio.sleep(0)
 for task in tasks:
     task.join()
 gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-print(json.dumps({"max_gap": max(gaps), "ticks": len(ticks)}))
+
+QUICK = 50
+turns = 0
+done = False
+
+
+def counter() -> None:
+    global turns
+    while not done:
+        turns += 1
+        socketio.sleep(0)
+
+
+def quick_queries() -> None:
+    global done
+    with app.app_context():
+        for _ in range(QUICK):
+            db.session.execute(text("SELECT 1")).scalar()
+        db.session.remove()
+    done = True
+
+
+tasks = [socketio.start_background_task(quick_queries), socketio.start_background_task(counter)]
+socketio.sleep(0)
+for task in tasks:
+    task.join()
+print(json.dumps({"max_gap": max(gaps), "ticks": len(ticks), "yields_per_quick_query": turns / QUICK}))

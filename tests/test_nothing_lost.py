@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from socket_helpers import ack, events, last, start_round, submit_all
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from trainer.extensions import db
 from trainer.live import presence
-from trainer.models import Presence, Reply, Vote
+from trainer.models import Player, Presence, Reply, Vote
 
 
 def test_a_dropped_phone_is_away_and_not_waited_for(seed, sockets, fake_clock):
@@ -144,6 +144,32 @@ def test_locked_room_refuses_new_players(seed, sockets, client):
     assert sockets.phone(seeded.tokens[0]).is_connected("/play")
     assert ack(host, "/host", "lock", {"locked": False})["locked"] is False
     assert client.post("/api/join", json={"code": seeded.game.code, "name": "Newcomer"}).status_code == 201
+
+
+def test_a_join_commits_its_one_insert_without_a_transaction_around_it(seed, client):
+    """Two round trips on PostgreSQL (find, insert) instead of five; refusals still change nothing."""
+    seeded = seed(players=1)
+    code, game_id = seeded.game.code, seeded.game.id
+    db.session.commit()  # the request starts on its own, as it does on a server
+    levels: list[tuple[str, str]] = []
+
+    def record(conn, _cursor, statement, *_args):
+        levels.append((statement.split()[0], conn.get_execution_options().get("isolation_level", "")))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        answer = client.post("/api/join", json={"code": code, "name": "Newcomer"})
+        assert answer.status_code == 201
+        joined = levels[:]
+        taken = client.post("/api/join", json={"code": code, "name": "newcomer "})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert [kind for kind, _ in joined] == ["SELECT", "INSERT"]
+    assert {level for _, level in joined} == {"AUTOCOMMIT"}
+    assert taken.status_code == 409 and taken.get_json()["code"] == "name_taken"
+    db.session.rollback()
+    names = db.session.scalars(select(Player.name).where(Player.session_id == game_id))
+    assert sorted(names) == ["Newcomer", "Player 1"]
 
 
 def test_polite_sessions_ask_for_a_rephrase(seed, sockets, fake_clock):

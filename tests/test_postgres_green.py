@@ -35,6 +35,13 @@ def test_a_slow_query_does_not_stall_the_hub_with_the_green_wait(pg_url):
     assert green["max_gap"] < 0.4, f"the hub stalled {green['max_gap']:.2f} s during pg_sleep(1)"
 
 
+def test_a_quick_query_is_answered_without_waiting_for_the_hub(pg_url):
+    """In a join storm each trip round the hub costs a phone tens of milliseconds."""
+    assert probe(pg_url, "green")["yields_per_quick_query"] < 0.5
+    # The control: psycopg's cooperative wait gives the hub away on every query.
+    assert probe(pg_url, "select")["yields_per_quick_query"] >= 1
+
+
 def test_the_probe_sees_the_c_wait_block_the_hub(pg_url):
     """The control: psycopg's default wait does freeze everything for the query."""
     assert probe(pg_url, "c")["max_gap"] > 0.8

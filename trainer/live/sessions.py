@@ -143,6 +143,19 @@ def find_session(code: str) -> GameSession | None:
     )
 
 
+def find_session_and_count(code: str, count: Select[tuple[int]]) -> tuple[GameSession | None, int | None]:
+    """The session ``code`` names and ``count`` counted in the same query.
+
+    A join asks both (is the address trying too many codes, and which
+    session is this); on PostgreSQL each query is a round trip. The count
+    is None when the code names no session: then ask it on its own.
+    """
+    row = db.session.execute(
+        select(GameSession, count.scalar_subquery()).where(GameSession.code == normalise_code(code))
+    ).first()
+    return (row[0], row[1] or 0) if row is not None else (None, None)
+
+
 def player_for_token(token: str) -> Player | None:
     """The token's player, and its session in the same query (a phone's connect reads both)."""
     return db.session.scalar(

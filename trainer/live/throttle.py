@@ -11,16 +11,19 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 
 from ..extensions import db
 from ..models import Attempt
 
 
+def counting_attempts(kind: str, key: str, now: datetime, window: timedelta) -> Select[tuple[int]]:
+    """The query that counts ``key``'s attempts in the window, to run alone or inside another."""
+    return select(func.count(Attempt.id)).where(Attempt.kind == kind, Attempt.key == key, Attempt.at > now - window)
+
+
 def recent_attempts(kind: str, key: str, now: datetime, window: timedelta) -> int:
-    return db.session.scalar(
-        select(func.count(Attempt.id)).where(Attempt.kind == kind, Attempt.key == key, Attempt.at > now - window)
-    ) or 0
+    return db.session.scalar(counting_attempts(kind, key, now, window)) or 0
 
 
 def record_attempt(kind: str, key: str, now: datetime, window: timedelta) -> None:

@@ -8,13 +8,14 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
 
 from ..clock import utcnow
+from ..database.autocommit import each_statement_commits
 from ..extensions import db
 from ..game import RuleError
 from ..live import announce, sessions
 from ..live.messages import error_answer
-from ..live.throttle import recent_attempts, record_attempt
+from ..live.throttle import counting_attempts, recent_attempts, record_attempt
 from ..live.tokens import normalise_code
-from ..models import Member, Team
+from ..models import GameSession, Member, Team
 from ..records import teams
 
 bp = Blueprint("play", __name__)
@@ -28,8 +29,15 @@ def join_page(code: str = ""):
     return render_template("play.html", code=normalise_code(code)[:12])
 
 
-def _throttled(address: str, window: timedelta) -> bool:
-    return recent_attempts("join", address, utcnow(), window) >= current_app.config["JOIN_FAILURES_LIMIT"]
+def _find(code: str, address: str, window: timedelta) -> tuple[GameSession | None, bool]:
+    """The session ``code`` names, and whether ``address`` has tried too many wrong codes.
+
+    One query when the code is right (the common case, a room joining at once)."""
+    now = utcnow()
+    found, failures = sessions.find_session_and_count(code, counting_attempts("join", address, now, window))
+    if failures is None:
+        failures = recent_attempts("join", address, now, window)
+    return found, failures >= current_app.config["JOIN_FAILURES_LIMIT"]
 
 
 @bp.get("/api/rooms/<code>")
@@ -37,9 +45,9 @@ def room(code: str):
     """What a phone needs before joining: the team whose roster it picks a name from, if any."""
     address = request.remote_addr or "unknown"
     window = timedelta(seconds=current_app.config["JOIN_FAILURES_WINDOW_SECONDS"])
-    if _throttled(address, window):
+    found, throttled = _find(code[:40], address, window)
+    if throttled:
         return error_answer("too_many_joins"), 429
-    found = sessions.find_session(code[:40])
     if found is None:
         record_attempt("join", address, utcnow(), window)
         return error_answer("unknown_code"), 404
@@ -66,12 +74,14 @@ def join():
     member_id = payload.get("member_id")
     if member_id is not None and (isinstance(member_id, bool) or not isinstance(member_id, int)):
         return error_answer("bad_payload"), 400
+    # Up to the join's insert, each statement commits itself: see each_statement_commits.
+    each_statement_commits()
     # Wrong codes from one address are counted, so live codes can't be guessed.
     address = request.remote_addr or "unknown"
     window = timedelta(seconds=current_app.config["JOIN_FAILURES_WINDOW_SECONDS"])
-    if _throttled(address, window):
+    found, throttled = _find(payload["code"], address, window)
+    if throttled:
         return error_answer("too_many_joins"), 429
-    found = sessions.find_session(payload["code"])
     team = db.session.get(Team, found.team_id) if found is not None and found.team_id else None
     name = payload["name"]
     member = None
