@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from socket_helpers import events, start_round
+from socket_helpers import ack, events, last, start_round, submit_all
 
 from trainer.extensions import socketio
-from trainer.live import announce
+from trainer.live import announce, snapshots
 
 
 def test_phones_get_the_phase_change_in_slices_and_written_before_the_projector(app, seed, sockets, monkeypatch):
@@ -41,3 +41,25 @@ def test_a_newer_phase_change_stops_the_rest_of_an_older_one(app, seed, sockets,
     start_round(host)
     got = [len(events(phone, "/play", "snapshot")) for phone in phones]
     assert sorted(got) == [0, 0, 0, 1], "only the first slice went out"
+
+
+def test_a_phase_change_reads_the_scoreboard_once_for_the_phones_and_the_projector(
+    app, seed, sockets, fake_clock, monkeypatch
+):
+    seeded = seed(players=3)
+    host, phones = sockets.room(seeded)
+    start_round(host)
+    submit_all(phones)
+    built = []
+
+    class Counted(snapshots.Scoreboard):
+        def __init__(self, *args, **kwargs):
+            built.append(args[0].phase)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(snapshots, "Scoreboard", Counted)
+    assert ack(host, "/host", "end_phase")["ok"]
+    assert built == ["results"]
+    # Both sides still got their scores from it.
+    assert last(host, "/host", "snapshot")["leaderboard"]
+    assert all(last(phone, "/play", "snapshot")["of"] == 3 for phone in phones)

@@ -14,7 +14,7 @@ from ..clock import utcnow
 from ..extensions import socketio
 from ..models import GameSession, Player
 from . import collector
-from .snapshots import clock_payload, host_snapshot, player_snapshots
+from .snapshots import RoomReads, clock_payload, host_snapshot, player_snapshots
 
 HOST_NS = "/host"
 PLAY_NS = "/play"
@@ -48,7 +48,8 @@ def phase_changed(session: GameSession) -> None:
     mine = _latest[session.id] = _latest.get(session.id, 0) + 1
     # Phones first: a room's worth of them should not wait for the projector's
     # snapshot (the biggest to build) and the projector's one emit is quick.
-    snapshots = list(player_snapshots(session, now).items())
+    reads = RoomReads.of(session)
+    snapshots = list(player_snapshots(session, now, reads=reads).items())
     for start in range(0, len(snapshots), EMIT_SLICE):
         if start:
             socketio.sleep(0)
@@ -60,7 +61,7 @@ def phase_changed(session: GameSession) -> None:
     # Let them write before the projector's snapshot (up to a quarter of a
     # second to build at a thousand players) holds the hub.
     socketio.sleep(0)
-    to_host(session, "snapshot", host_snapshot(session, now))
+    to_host(session, "snapshot", host_snapshot(session, now, reads))
     collector.collect_soon()
 
 

@@ -8,6 +8,7 @@ per session so a room of hundreds costs a handful of queries, not hundreds.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from random import Random
 from types import SimpleNamespace
@@ -92,6 +93,27 @@ def _round_rows(session: GameSession, where: Any = None) -> list[tuple[Any, Any,
     return rows
 
 
+@dataclass
+class RoomReads:
+    """What a phase change's snapshots for the whole room read from the database.
+
+    The phones' snapshots and the projector's both need this round's rows and,
+    once the round is over, the scoreboard (the biggest thing either builds:
+    every vote of the session). Read once, shared by both.
+    """
+
+    rows: list[tuple[Any, Any, Any]]
+    board: Scoreboard | None
+
+    @classmethod
+    def of(cls, session: GameSession) -> RoomReads:
+        ended = session.phase in (game.Phase.RESULTS, game.Phase.FINISHED)
+        return cls(
+            rows=_round_rows(session) if session.round_no and session.phase != game.Phase.LOBBY else [],
+            board=Scoreboard(session, len(shown_criteria(session, session.language))) if ended else None,
+        )
+
+
 def _card(card: Card, *, with_note: bool = False) -> dict[str, Any]:
     data = {"complaint": card.complaint, "theme": card.theme}
     if with_note:
@@ -99,7 +121,8 @@ def _card(card: Card, *, with_note: bool = False) -> dict[str, Any]:
     return data
 
 
-def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
+def host_snapshot(session: GameSession, now: datetime, reads: RoomReads | None = None) -> dict[str, Any]:
+    reads = reads or RoomReads.of(session)
     data = common(session, now)
     here = presence.present_ids(session.id)
     data["players"] = [
@@ -120,7 +143,7 @@ def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
                 session_pool(session).add_columns(Card.complaint).order_by(Card.complaint).limit(PICKER_CARDS)
             )
         ]
-    rows = _round_rows(session) if phase != game.Phase.LOBBY else []
+    rows = reads.rows
     if phase == game.Phase.WRITING:
         data["submitted_ids"] = [p.id for r, _, p in rows if r.submitted_at is not None]
         data["progress"] = dict(zip(("submitted", "total"), writing_progress(session), strict=True))
@@ -140,7 +163,8 @@ def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
         data["replies"] = [{"id": r.id, "text": r.text, "duel": r.duel, **_card(c)} for r, c, _ in order]
         data["progress"] = dict(zip(("voted", "total"), voting_progress(session), strict=True))
     elif phase in (game.Phase.RESULTS, game.Phase.FINISHED):
-        board = Scoreboard(session, len(data["criteria"]))
+        board = reads.board
+        assert board is not None
         data.update(round_results(session, rows, board))
         data["podium"] = board.leaderboard(PODIUM)
         data["criterion_best"] = criterion_best(session, board) if phase == game.Phase.FINISHED else []
@@ -148,8 +172,14 @@ def host_snapshot(session: GameSession, now: datetime) -> dict[str, Any]:
 
 
 
-def player_snapshots(session: GameSession, now: datetime, only: Player | None = None) -> dict[int, dict[str, Any]]:
-    """Each player's own view: their card, draft, ballot or score."""
+def player_snapshots(
+    session: GameSession, now: datetime, only: Player | None = None, reads: RoomReads | None = None
+) -> dict[int, dict[str, Any]]:
+    """Each player's own view: their card, draft, ballot or score.
+
+    ``only`` one player's (a phone that connects or asks), else the room's,
+    from ``reads`` when the projector's snapshot shares them.
+    """
     base = common(session, now)
     players = [only] if only is not None else [p for p in session.players if not p.removed]
     phase = session.phase
@@ -158,12 +188,21 @@ def player_snapshots(session: GameSession, now: datetime, only: Player | None = 
     mine = None if only is None else or_(
         Reply.player_id == only.id, Reply.id.in_(ballots.get(only.id, game.Ballot(())).reply_ids)
     )
-    rows = {p.id: (r, c) for r, c, p in _round_rows(session, mine)} if session.round_no else {}
+    if reads is None or only is not None:
+        found = _round_rows(session, mine) if session.round_no else []
+    else:
+        found = reads.rows
+    rows = {p.id: (r, c) for r, c, p in found}
     reply_cards = {r.id: (r, c) for r, c in rows.values()}
     my_votes = _votes_by_voter(session, only) if phase == game.Phase.VOTING else {}
     awards = session.voting == Voting.AWARDS
     ended = phase in (game.Phase.RESULTS, game.Phase.FINISHED)
-    board = Scoreboard(session, len(session.criteria or []) if awards else 0) if ended else None
+    if not ended:
+        board = None
+    elif reads is not None and only is None:
+        board = reads.board
+    else:
+        board = Scoreboard(session, len(shown_criteria(session, session.language)))
     same_card = base["mode"] == Mode.SAME_CARD
     # Each phone reads the criteria in its own language: worked out once per language.
     criteria: dict[str, list[dict[str, str]]] = {}
