@@ -172,6 +172,37 @@ def test_a_join_commits_its_one_insert_without_a_transaction_around_it(seed, cli
     assert sorted(names) == ["Newcomer", "Player 1"]
 
 
+def test_a_phone_connects_with_one_read_and_one_insert(seed, sockets):
+    """Its player, session and presence in one query, then its presence row: no BEGIN or COMMIT."""
+    seeded = seed(players=2)
+    first, second = seeded.tokens
+    host = sockets.host(seeded)
+    sockets.phone(first)
+    db.session.commit()
+    host.get_received("/host")
+    statements: list[tuple[str, str]] = []
+
+    def record(conn, _cursor, statement, *_args):
+        statements.append((statement.split()[0], conn.get_execution_options().get("isolation_level", "")))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        again = sockets.phone(first)  # the same player's second phone: already present
+        db.session.commit()
+        other = sockets.phone(second)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert again.is_connected("/play") and other.is_connected("/play")
+    assert [kind for kind, _ in statements] == ["SELECT", "INSERT"] * 2
+    assert {level for _, level in statements} == {"AUTOCOMMIT"}
+    # Only the player who was away until now is announced as back.
+    assert [e["args"][0] for e in events(host, "/host", "presence")] == [
+        {"id": seeded.players[1][0].id, "away": False}
+    ]
+    assert len(presence.present_ids(seeded.game.id)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Presence)) == 3
+
+
 def test_polite_sessions_ask_for_a_rephrase(seed, sockets, fake_clock):
     seeded = seed(players=2, profanity_filter=True)
     host, phones = sockets.room(seeded)

@@ -2,11 +2,15 @@
 
 psycopg 3 opens every transaction with a ``BEGIN`` of its own and ends it
 with a ``COMMIT``: two round trips on top of the statements, and under
-eventlet each round trip waits for the hub to come round again, which in a
-join storm at a thousand phones is tens of milliseconds. A join reads its
-session and inserts one row; the unique index on names, not a transaction,
-is what keeps two joins apart, so it runs with each statement committing
-itself (SQLite's driver does the same without ``BEGIN``).
+eventlet each round trip can wait for the hub to come round again, which
+in a join storm at a thousand phones is tens of milliseconds. A join reads
+its session and inserts one row, and the unique index on names, not a
+transaction, is what keeps two joins apart; a phone's connect reads its
+player and inserts one presence row. Both run with each statement
+committing itself (SQLite's driver then sends no ``BEGIN`` either). Under
+PostgreSQL's default isolation (read committed) every statement sees what
+was committed when it started, inside a transaction or not, so the reads
+lose nothing by it.
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ removed for it, and not waited for when deciding that everyone has replied.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import Exists, delete, exists, func, select
 
 from ..extensions import db
 from ..models import Player, Presence
@@ -17,9 +19,13 @@ def worker_id() -> str:
     return current_app.config["WORKER_ID"]
 
 
-def arrive(sid: str, player: Player) -> bool:
-    """Record a connection; True when the player was away until now."""
-    was_away = not is_present(player.id)
+def arrive(sid: str, player: Player, was_present: bool) -> bool:
+    """Record a connection; True when the player was away until now.
+
+    ``was_present`` is asked with the player's own query (``connected``), so
+    a phone's connect reads the database once before this insert.
+    """
+    was_away = not was_present
     # A connection's sid is new (engine.io makes it), so a plain insert: no look-up first.
     db.session.add(Presence(sid=sid, player_id=player.id, session_id=player.session_id, worker=worker_id()))
     db.session.commit()
@@ -35,6 +41,11 @@ def leave(sid: str) -> Player | None:
     db.session.delete(row)
     db.session.commit()
     return None if is_present(player_id) else db.session.get(Player, player_id)
+
+
+def connected(player_id: Any) -> Exists:
+    """Whether the player (an id, or the column of a query's player) has a connection now."""
+    return exists().where(Presence.player_id == player_id)
 
 
 def is_present(player_id: int) -> bool:

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..game import phases
 from ..game.modes import Mode, Voting
 from ..models import Card, Deck, GameSession, Player, SessionDeck
+from . import presence
 from .names import clean_name, name_key
 from .tokens import new_room_code, new_token, normalise_code, token_hash
 
@@ -156,13 +157,18 @@ def find_session_and_count(code: str, count: Select[tuple[int]]) -> tuple[GameSe
     return (row[0], row[1] or 0) if row is not None else (None, None)
 
 
-def player_for_token(token: str) -> Player | None:
-    """The token's player, and its session in the same query (a phone's connect reads both)."""
-    return db.session.scalar(
-        select(Player)
+def connecting_player(token: str) -> tuple[Player, bool] | None:
+    """A connecting phone's player with its session, and whether another of its phones is connected.
+
+    One query: on PostgreSQL every statement of a connect is a round trip,
+    and a room of phones connects at once.
+    """
+    row = db.session.execute(
+        select(Player, presence.connected(Player.id))
         .options(joinedload(Player.session))
         .where(Player.token_hash == token_hash(token), ~Player.removed)
-    )
+    ).first()
+    return (row[0], bool(row[1])) if row is not None else None
 
 
 def keep_language(player: Player, language: str | None) -> str:

@@ -8,12 +8,12 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 from sqlalchemy.orm import joinedload
 
 from ..clock import utcnow
+from ..database.autocommit import each_statement_commits
 from ..extensions import db
 from ..game import RuleError, Voting
 from ..live import announce, drafts, presence, rounds, sessions, voting
 from ..live.early_end import check_soon, close_if_done
 from ..live.messages import message_for
-from ..live.sessions import player_for_token
 from ..live.snapshots import player_snapshots
 from ..models import Player
 from ..views.language import known, speak
@@ -39,19 +39,22 @@ class PlayNamespace(GameNamespace):
         except schemas.PayloadError:
             auth = schemas.PlayerAuth(token="")
         speak(auth.lang)
-        player = player_for_token(auth.token)
-        if player is None:
+        # A room connects at once: up to the presence row's insert, each statement commits itself.
+        each_statement_commits()
+        found = sessions.connecting_player(auth.token)
+        if found is None:
             raise ConnectionRefusedError(message_for("not_player"))
+        player, was_present = found
         conn["player_id"] = player_id = player.id
         self.languages[request.sid] = sessions.keep_language(player, known(auth.lang))
         session = player.session
         session_id = session.id
         join_room(announce.play_room(session_id))
         join_room(announce.player_room(player_id))
-        # Built before the presence row's commit, in the same transaction:
-        # after the commit every read would be another round trip.
+        # Built before the presence row's commit: the commit expires the rows
+        # read so far, and every attribute read after it would be a round trip.
         snapshot = player_snapshots(session, utcnow(), only=player)[player_id]
-        if presence.arrive(request.sid, player):
+        if presence.arrive(request.sid, player, was_present):
             announce.presence_changed(session_id, player_id, away=False)
         emit("snapshot", snapshot)
 
