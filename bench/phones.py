@@ -106,7 +106,9 @@ class Phone:
         self._version(data["version"])
 
     async def on_resync(self, *_args) -> None:
-        """As play.js does after a Redis outage: ask for the state."""
+        """As play.js does after a Redis outage: ask for the state (a phone still connecting gets it anyway)."""
+        if "/play" not in self.sio.namespaces:
+            return
         answer = await self.sio.call("sync", {}, namespace="/play", timeout=60)
         if answer.get("ok"):
             await self.on_snapshot(answer["snapshot"])

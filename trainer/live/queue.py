@@ -25,12 +25,32 @@ log = logging.getLogger(__name__)
 # Let every worker's listener resubscribe before the screens ask.
 SETTLE_SECONDS = 1.0
 RETRY_FIRST, RETRY_MOST = 0.5, 5.0
+# Connections to Redis per worker. Every announcement holds one until Redis
+# answers its PUBLISH, and a join storm sends hundreds at once: redis-py's
+# own pool then raises "Too many connections" at its 100th, python-socketio
+# reconnects, and the new client takes the listener's connection from under
+# it (the bench saw every phone told to resync). Ours waits for a free one.
+REDIS_CONNECTIONS = 50
+# How long an announcement waits for a free connection before it gives up.
+REDIS_WAIT_SECONDS = 10
 
 
 class ResyncingRedisManager(socketio.RedisManager):
     def __init__(self, url: str, channel: str) -> None:
         super().__init__(url, channel=channel)
         self._resync_pending = False
+
+    def _redis_connect(self):
+        """python-socketio's connect, with a pool that makes a burst wait instead of failing."""
+        import redis
+
+        pool = redis.BlockingConnectionPool.from_url(
+            self.redis_url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT_SECONDS,
+        )
+        self.redis = redis.Redis(connection_pool=pool)
+        self.redis.auto_close_connection_pool = True
+        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        self.connected = True
 
     def _publish(self, data):
         sent = super()._publish(data)  # None: it gave up after its retry
