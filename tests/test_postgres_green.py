@@ -9,6 +9,12 @@ import sys
 import pytest
 from live import ROOT
 from services import POSTGRES_ENV, fresh_database, require
+from sqlalchemy import text
+
+from trainer import create_app
+from trainer.config import DATABASE_POOL
+from trainer.database import pool
+from trainer.extensions import db
 
 pytestmark = pytest.mark.live
 
@@ -45,3 +51,24 @@ def test_a_quick_query_is_answered_without_waiting_for_the_hub(pg_url):
 def test_the_probe_sees_the_c_wait_block_the_hub(pg_url):
     """The control: psycopg's default wait does freeze everything for the query."""
     assert probe(pg_url, "c")["max_gap"] > 0.8
+
+
+def test_a_worker_opens_its_database_pool_when_it_starts(pg_url):
+    """Not while the first room joins: forty connections opened mid-storm cost the joins (bench)."""
+    app = create_app({"SECRET_KEY": "test-only", "ASYNC_MODE": "threading", "LOAD_SHIPPED_DECKS": False,
+                      "SQLALCHEMY_DATABASE_URI": pg_url})
+    with app.app_context():
+        try:
+            assert pool.fill(db.engine) == DATABASE_POOL["pool_size"]
+            assert db.engine.pool.checkedin() == DATABASE_POOL["pool_size"]
+            open_on_server = db.session.scalar(
+                text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            )
+            assert open_on_server >= DATABASE_POOL["pool_size"]
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_sqlite_opens_nothing_ahead(app):
+    assert pool.fill(db.engine) == 0
