@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Exists, delete, exists, func, select
+from sqlalchemy import Exists, delete, exists, select
 
 from ..extensions import db
 from ..models import Player, Presence
@@ -49,8 +49,7 @@ def connected(player_id: Any) -> Exists:
 
 
 def is_present(player_id: int) -> bool:
-    count = db.session.scalar(select(func.count()).select_from(Presence).where(Presence.player_id == player_id))
-    return bool(count)
+    return bool(db.session.scalar(select(connected(player_id))))
 
 
 def present_ids(session_id: int) -> set[int]:
