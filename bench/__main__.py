@@ -166,6 +166,11 @@ def report(results: dict) -> str:
             if same
         )
         rows.append((f"  → {phase} ({size:,} B each)", latency_cells(stats), versus))
+        cost = room.get("server_phase_ms", {}).get(phase)
+        if cost:
+            rows.append((f"    server, {phase}: reads + snapshots + sent (+ projector after)",
+                         f"{fmt(cost['reads'])} + {fmt(cost['snapshots'])} + {fmt(cost['sent'])} "
+                         f"(+ {fmt(cost['projector'])}) ms", ""))
     if floor:
         personal_p95 = floor.get("personal_fanout_ms", {}).get("p95")
         personal_ratio = round(fan_p95 / personal_p95, 2) if fan_p95 and personal_p95 else None

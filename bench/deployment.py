@@ -24,7 +24,7 @@ import psutil
 import psycopg
 
 from .host import BENCH_TRAINER
-from .server import ROOT, ServerProcess, add_trainer, free_port
+from .server import ROOT, ServerProcess, add_trainer, free_port, phase_costs
 
 DEPLOY = ROOT / "deploy"
 # A fresh database is made here when --database-url is not given, and dropped afterwards.
@@ -143,7 +143,8 @@ class Deployment:
         self.url = self.nginx.url
         self.base = free_port_run(workers)
         self.env = {**os.environ, **env, "TRAINER_PUBLIC_URL": self.url, "WORKERS_BASE_PORT": str(self.base),
-                    "WORKERS_RUN_DIR": str(self.run_dir), "PYTHON": sys.executable}
+                    "WORKERS_RUN_DIR": str(self.run_dir), "PYTHON": sys.executable,
+                    "TRAINER_LOG_LEVEL": "INFO"}
         if not queue:
             self.env.pop("TRAINER_MESSAGE_QUEUE", None)
         self.single: ServerProcess | None = None
@@ -190,8 +191,15 @@ class Deployment:
         for pid in pids:
             _wait_gone(pid)
 
+    def _logs(self) -> list[Path]:
+        return sorted(self.run_dir.glob("worker-*.log")) + sorted(self.run_dir.glob("server.log"))
+
+    def phase_costs(self) -> dict[str, dict[str, float]]:
+        """Each phase change is logged by the worker that made it."""
+        return phase_costs([log.read_text(errors="replace") for log in self._logs()])
+
     def problems(self) -> list[str]:
-        logs = sorted(self.run_dir.glob("worker-*.log")) + sorted(self.run_dir.glob("server.log"))
+        logs = self._logs()
         lines = [line for log in logs for line in log.read_text(errors="replace").splitlines()
                  if "Traceback" in line or "ERROR" in line]
         return lines + self.nginx.problems()

@@ -140,6 +140,7 @@ async def play_rooms(
         figures = _room_figures(record, monitor, rooms * per_room, connected, failed, start_at, server.problems())
         figures["phase_order"] = order.check(record["order"], {h.code: order.went_through(h.phases) for h in hosts})
         figures["phones_per_worker"] = order.spread(record["order"])
+        figures["server_phase_ms"] = server.phase_costs()
         if profiler:
             figures["profile"] = _profile(profiler)
         return figures

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -14,6 +16,26 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# trainer/live/announce.py logs one of these for every phase change at INFO.
+PHASE_LINE = re.compile(
+    r"phase change: session \d+ round \d+ (?P<phase>\w+), (?P<phones>\d+) phones: reads (?P<reads>[\d.]+) ms, "
+    r"snapshots (?P<snapshots>[\d.]+) ms, sent (?P<sent>[\d.]+) ms, projector (?P<projector>[\d.]+) ms"
+)
+STAGES = ("reads", "snapshots", "sent", "projector")
+
+
+def phase_costs(texts: list[str]) -> dict[str, dict[str, float]]:
+    """The server's own account of each phase change, median over rooms: where the time went."""
+    found: dict[str, list[dict[str, float]]] = {}
+    for text in texts:
+        for match in PHASE_LINE.finditer(text):
+            found.setdefault(match["phase"], []).append({k: float(match[k]) for k in STAGES})
+    return {
+        phase: {k: round(statistics.median(c[k] for c in changes), 1) for k in STAGES} | {"changes": len(changes)}
+        for phase, changes in found.items()
+    }
 
 
 def free_port() -> int:
@@ -61,6 +83,8 @@ class ServerProcess:
             "TRAINER_SECRET_KEY": "bench-only",
             "TRAINER_BACKUP_FOLDER": str(workdir / "backups"),
             "TRAINER_PUBLIC_URL": self.url,
+            # A line for every phase change, saying where its time went.
+            "TRAINER_LOG_LEVEL": "INFO",
             **(env or {}),
         }
         self.process: subprocess.Popen | None = None
@@ -110,6 +134,9 @@ class ServerProcess:
 
     def problems(self) -> list[str]:
         return [line for line in self.log().splitlines() if "Traceback" in line or "ERROR" in line]
+
+    def phase_costs(self) -> dict[str, dict[str, float]]:
+        return phase_costs([self.log()])
 
 
 class Monitor:

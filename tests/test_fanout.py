@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from socket_helpers import ack, events, last, start_round, submit_all
 
+from trainer import serve
 from trainer.extensions import socketio
 from trainer.live import announce, snapshots
 
@@ -63,3 +67,26 @@ def test_a_phase_change_reads_the_scoreboard_once_for_the_phones_and_the_project
     # Both sides still got their scores from it.
     assert last(host, "/host", "snapshot")["leaderboard"]
     assert all(last(phone, "/play", "snapshot")["of"] == 3 for phone in phones)
+
+
+def test_each_phase_change_says_where_its_time_went_in_a_line_the_bench_reads(app, seed, sockets, caplog):
+    from bench.server import phase_costs
+
+    seeded = seed(players=3)
+    host, phones = sockets.room(seeded)
+    with caplog.at_level(logging.INFO, logger="trainer.live.announce"):
+        start_round(host)
+        submit_all(phones)  # everyone has sent: voting begins by itself
+        assert ack(host, "/host", "end_phase")["ok"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "trainer.live.announce"]
+    assert [line.split(",")[0].rsplit(" ", 1)[-1] for line in lines] == ["writing", "voting", "results"]
+    assert all(" 3 phones: reads " in line for line in lines)
+    costs = phase_costs([caplog.text])
+    assert set(costs) == {"writing", "voting", "results"}
+    assert costs["voting"]["changes"] == 1
+    assert all(costs["voting"][stage] >= 0 for stage in ("reads", "snapshots", "sent", "projector"))
+
+
+def test_a_log_level_that_is_not_one_stops_the_server_with_a_sentence():
+    with pytest.raises(SystemExit, match="TRAINER_LOG_LEVEL='loud' is not a level"):
+        serve.configure_logging("loud")

@@ -14,6 +14,8 @@ DEFAULTS = {
     "LOAD_SHIPPED_DECKS": True,
     # Names this process in the presence table; give each worker its own.
     "WORKER_ID": "main",
+    # TRAINER_LOG_LEVEL: INFO adds a line for every phase change (where its time went).
+    "LOG_LEVEL": "WARNING",
     # Socket events per connection: a steady rate with room for bursts.
     "EVENT_RATE": 8.0,
     "EVENT_BURST": 30,

@@ -68,8 +68,21 @@ DEFAULT_MAX_CONNECTIONS = 5000
 LISTEN_BACKLOG = 2048
 
 
+def configure_logging(level: str) -> None:
+    """Log lines go to stderr with a time and a source; ``TRAINER_LOG_LEVEL`` picks how many.
+
+    WARNING (the default) shows what needs someone's attention; INFO adds
+    a line for every phase change saying where its time went.
+    """
+    chosen = logging.getLevelName(str(level).upper())
+    if not isinstance(chosen, int):
+        raise SystemExit(f"TRAINER_LOG_LEVEL={level!r} is not a level: use DEBUG, INFO, WARNING or ERROR")
+    logging.basicConfig(level=chosen, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 def start_worker(app: Flask) -> None:
     """What every serving process does first, under `python wsgi.py` or gunicorn."""
+    configure_logging(app.config["LOG_LEVEL"])
     with app.app_context():
         # Connections this worker held before a crash or restart are gone;
         # their phones will reconnect and be counted again.
