@@ -208,6 +208,16 @@ def player_snapshots(
     finished = phase == game.Phase.FINISHED and board is not None
     best = criterion_best(session, board) if finished else []
     podium = board.leaderboard(PODIUM) if finished else []
+    # A reply sits on several ballots: its entry is built once and shared.
+    entries: dict[int, dict[str, Any]] = {}
+
+    def entry(reply_id: int) -> dict[str, Any]:
+        found = entries.get(reply_id)
+        if found is None:
+            reply, card = reply_cards[reply_id]
+            found = entries[reply_id] = {"id": reply_id, "text": reply.text, **({} if same_card else _card(card))}
+        return found
+
     out: dict[int, dict[str, Any]] = {}
     for player in players:
         data = dict(base, me={"id": player.id, "name": player.name})
@@ -223,10 +233,7 @@ def player_snapshots(
         elif phase == game.Phase.VOTING:
             ballot = ballots.get(player.id, game.Ballot(()))
             # On a same-card round the card is sent once, not with every reply.
-            data["ballot"] = [
-                {"id": rid, "text": reply_cards[rid][0].text, **({} if same_card else _card(reply_cards[rid][1]))}
-                for rid in ballot.reply_ids
-            ]
+            data["ballot"] = [entry(rid) for rid in ballot.reply_ids]
             if same_card and ballot.reply_ids:
                 data["card"] = _card(reply_cards[ballot.reply_ids[0]][1])
             if ballot.duels:
