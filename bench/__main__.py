@@ -168,9 +168,16 @@ def report(results: dict) -> str:
         rows.append((f"  → {phase} ({size:,} B each)", latency_cells(stats), versus))
         cost = room.get("server_phase_ms", {}).get(phase)
         if cost:
+            floor_sent = (floor or {}).get("sent_by_size_ms", {})
+            beside = "; ".join(
+                f"{label} server sent {fmt(same)} ms"
+                for label, same in (("floor", floor_sent.get("floor", {}).get(str(size))),
+                                    ("personal floor", floor_sent.get("personal", {}).get(str(size))))
+                if same is not None
+            )
             rows.append((f"    server, {phase}: reads + snapshots + sent (+ projector after)",
                          f"{fmt(cost['reads'])} + {fmt(cost['snapshots'])} + {fmt(cost['sent'])} "
-                         f"(+ {fmt(cost['projector'])}) ms", ""))
+                         f"(+ {fmt(cost['projector'])}) ms", beside))
     if floor:
         personal_p95 = floor.get("personal_fanout_ms", {}).get("p95")
         personal_ratio = round(fan_p95 / personal_p95, 2) if fan_p95 and personal_p95 else None

@@ -6,7 +6,9 @@ payload of N bytes (with ``server_now``) to every connected client, encoded
 once; ``GET /broadcast?bytes=N&personal=1`` sends each client a payload of
 its own (same size, different bytes), encoded once per client and yielding
 every 100 clients as Too Sandy's announcer does. ``GET /done`` tells them
-to leave. The first floor is what a broadcast costs; the second is what
+to leave. A broadcast answers with ``sent_ms``, the server's own time from
+the stamp to the last emit and one pass of the sockets writing, measured as
+Too Sandy's phase-change log line measures its own. The first floor is what a broadcast costs; the second is what
 personal payloads cost; what our fan-out costs beyond the second is what
 Too Sandy itself adds.
 """
@@ -43,22 +45,27 @@ def _personal(size: int) -> None:
 
 def control(environ, start_response):
     path = environ.get("PATH_INFO", "")
+    answer = {"ok": True}
     if path == "/broadcast":
         query = parse_qs(environ.get("QUERY_STRING", ""))
         size = int(query.get("bytes", ["1000"])[0])
+        started = time.perf_counter()
         if query.get("personal") == ["1"]:
             _personal(size)
         else:
             stamp = int(time.time() * 1000)
             skeleton = len(json.dumps({"server_now": stamp, "pad": ""}))
             sio.emit("bcast", {"server_now": stamp, "pad": "x" * max(0, size - skeleton)})
+        # As Too Sandy's "sent": the emits, then one pass for the sockets to write.
+        eventlet.sleep(0)
+        answer["sent_ms"] = round((time.perf_counter() - started) * 1000, 1)
     elif path == "/done":
         sio.emit("done", {})
     elif path != "/healthz":
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]
     start_response("200 OK", [("Content-Type", "application/json")])
-    return [b'{"ok": true}']
+    return [json.dumps(answer).encode()]
 
 
 def main() -> None:

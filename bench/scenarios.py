@@ -240,13 +240,16 @@ async def floor(workdir: Path, phones: int, sizes: list[int], load: Load, broadc
             ])
             connected, failed = await workers.ready(timeout=180)
             monitor.mark("connected")
+            sent: dict[str, dict[int, list[float]]] = {"floor": {}, "personal": {}}
             async with aiohttp.ClientSession() as http:
                 for size in sizes:
                     for personal in ("0", "1"):
                         for _ in range(broadcasts):
                             await asyncio.sleep(1.5)
                             async with http.get(f"{server.url}/broadcast?bytes={size}&personal={personal}") as answer:
-                                await answer.read()
+                                said = await answer.json(content_type=None)
+                            kind = "personal" if personal == "1" else "floor"
+                            sent[kind].setdefault(size, []).append(said["sent_ms"])
                 await asyncio.sleep(3)
                 async with http.get(f"{server.url}/done") as answer:
                     await answer.read()
@@ -266,6 +269,9 @@ async def floor(workdir: Path, phones: int, sizes: list[int], load: Load, broadc
             "fanout_by_size_ms": {str(size): summary(v) for size, v in sorted(by_size["floor"].items())},
             "personal_fanout_ms": summary(latencies["personal"]),
             "personal_fanout_by_size_ms": {str(size): summary(v) for size, v in sorted(by_size["personal"].items())},
+            # The floor server's own time to send, median of the broadcasts of each size.
+            "sent_by_size_ms": {kind: {str(size): round(statistics.median(v), 1) for size, v in sorted(each.items())}
+                                for kind, each in sent.items()},
             "rss_per_phone_kb": round(
                 (monitor.marks["connected"]["rss"] - monitor.marks["idle"]["rss"]) / 1024 / max(connected, 1), 1),
             "server_cpu_s": round(monitor.cpu_between("start", "done"), 1),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+import pytest
 from socket_helpers import ack, events, last, start_round, submit_all
 from sqlalchemy import func, select
 
@@ -217,3 +218,18 @@ def test_every_snapshot_and_timer_carries_the_clock_version(app, seed, sockets):
     timer = last(phones[1], "/play", "timer")
     assert timer["version"] > writing["version"]
     assert ack(phones[1], "/play", "sync")["snapshot"]["version"] == timer["version"]
+
+
+def test_packets_are_written_as_the_standard_library_would_read_them_back():
+    from collections import namedtuple
+
+    from trainer.sockets import codec
+
+    Pair = namedtuple("Pair", "reply criterion")
+    sent = codec.dumps(["snapshot", {"awards": {7: [Pair(3, 1)]}, "name": "Ολυμπία"}], separators=(",", ":"))
+    assert sent == '["snapshot",{"awards":{"7":[[3,1]]},"name":"Ολυμπία"}]'
+    assert codec.loads(sent) == ["snapshot", {"awards": {"7": [[3, 1]]}, "name": "Ολυμπία"}]
+    # Past orjson's 64 bits: written as the standard library writes it.
+    assert codec.dumps({"round": -(2**63) - 1}) == '{"round":-9223372036854775809}'
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        codec.dumps({"ids": {1, 2}})

@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     _login(app)
     from . import sockets
+    from .sockets import codec
 
     sockets.register()
     from .live.queue import client_manager
@@ -53,6 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # The browser client lives in static/; the server needn't serve it.
         serve_client=False,
         cors_allowed_origins=app.config.get("CORS_ORIGINS"),
+        # Packets written by orjson: letters as UTF-8, not \u escapes (trainer/sockets/codec.py).
+        json=codec,
     )
 
     from .views import register_blueprints
