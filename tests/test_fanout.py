@@ -9,7 +9,7 @@ from socket_helpers import ack, events, last, start_round, submit_all
 
 from trainer import serve
 from trainer.extensions import socketio
-from trainer.live import announce, snapshots
+from trainer.live import announce, results, sessions, snapshots
 
 
 def test_phones_get_the_phase_change_in_slices_and_written_before_the_projector(app, seed, sockets, monkeypatch):
@@ -61,7 +61,7 @@ def test_a_phase_change_reads_the_scoreboard_once_for_the_phones_and_the_project
             built.append(args[0].phase)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(snapshots, "Scoreboard", Counted)
+    monkeypatch.setattr(results, "Scoreboard", Counted)
     assert ack(host, "/host", "end_phase")["ok"]
     assert built == ["results"]
     # Both sides still got their scores from it.
@@ -90,3 +90,47 @@ def test_each_phase_change_says_where_its_time_went_in_a_line_the_bench_reads(ap
 def test_a_log_level_that_is_not_one_stops_the_server_with_a_sentence():
     with pytest.raises(SystemExit, match="TRAINER_LOG_LEVEL='loud' is not a level"):
         serve.configure_logging("loud")
+
+
+def test_results_share_one_scoreboard_until_the_room_changes(app, seed, sockets, monkeypatch):
+    seeded = seed(players=3, rounds_total=1)
+    host, phones = sockets.room(seeded)
+    start_round(host)
+    submit_all(phones)
+    for phone in phones:
+        ballot = last(phone, "/play", "snapshot")["ballot"]
+        assert ack(phone, "/play", "vote", {"reply_id": ballot[0]["id"]})["ok"]
+    built = []
+
+    class Counted(results.Scoreboard):
+        def __init__(self, *args, **kwargs):
+            built.append(args[0].phase)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(results, "Scoreboard", Counted)
+    assert ack(host, "/host", "end_phase")["ok"]
+    shown = last(host, "/host", "snapshot")
+    board = shown["leaderboard"]
+    assert sum(row["score"] for row in board) > 0
+    # Phones waking up during the results ask again: the same board, not a new one each.
+    scores = [ack(phone, "/play", "sync")["snapshot"]["score"] for phone in phones]
+    assert built == ["results"]
+    assert sorted(scores, reverse=True) == [row["score"] for row in board]
+
+    # Someone joins while the results are up: the room changed, so a new board.
+    sessions.join(seeded.game.code, "Late Comer")
+    assert ack(phones[0], "/play", "sync")["snapshot"]["of"] == 4
+    assert len(built) == 2
+
+    # The trainer hides the reply with the most votes: its points are gone at once.
+    top = max(shown["replies"], key=lambda reply: reply["votes"])
+    assert ack(host, "/host", "hide_reply", {"reply_id": top["id"], "hidden": True})["ok"]
+    after = last(host, "/host", "snapshot")["leaderboard"]
+    assert sum(row["score"] for row in after) < sum(row["score"] for row in board)
+    assert len(built) == 3
+
+    # The podium after the last round reads the same board again, not the votes.
+    start_round(host)
+    podium = last(host, "/host", "snapshot")
+    assert podium["phase"] == "finished" and podium["podium"] == after[:3]
+    assert len(built) == 3

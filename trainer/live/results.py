@@ -6,9 +6,10 @@ shows the same results.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import game
 from ..coaching import criteria as criteria_texts
@@ -16,7 +17,7 @@ from ..coaching.debrief import model_answers
 from ..extensions import db
 from ..game import scoring
 from ..game.modes import Choice, Mode, Voting
-from ..models import GameRound, GameSession, ModelAnswer, Reply, Star
+from ..models import GameRound, GameSession, ModelAnswer, Player, Reply, Star
 from .voting import choices_in, round_modes
 
 PODIUM = 3
@@ -28,7 +29,8 @@ class Scoreboard:
     """Totals, this round's points and awards, and ranks for every player of a session."""
 
     def __init__(self, session: GameSession, criteria: int = 0) -> None:
-        self.players = {p.id: p for p in session.players if not p.removed}
+        # Names, not rows: a board outlives its request (see ``scoreboard``).
+        self.players: dict[int, str] = {p.id: p.name for p in session.players if not p.removed}
         rows = db.session.execute(
             select(Reply.id, Reply.player_id, Reply.round_no, Reply.duel)
             .where(Reply.session_id == session.id, Reply.text.is_not(None), ~Reply.hidden)
@@ -60,8 +62,7 @@ class Scoreboard:
                     self.this_round[pid] += value
         self.awards = [(self.author[c.reply_id], c.criterion) for cs in by_round.values() for c in cs]
         self.duel_of = duel_of.get(session.round_no, {})
-        names = {pid: p.name for pid, p in self.players.items()}
-        self.table = game.rank(self.totals, names)
+        self.table = game.rank(self.totals, self.players)
         self.place = {pid: place for place, pid, _ in self.table}
         # Asked once per phone at results: worked out once here, not per phone.
         self.round_awards: dict[int, list[int]] = {}
@@ -78,9 +79,39 @@ class Scoreboard:
     def leaderboard(self, limit: int | None = None) -> list[dict[str, Any]]:
         rows = self.table if limit is None else self.table[:limit]
         return [
-            {"rank": place, "name": self.players[pid].name, "score": score, "id": pid}
+            {"rank": place, "name": self.players[pid], "score": score, "id": pid}
             for place, pid, score in rows
         ]
+
+
+# (session, code, round, moderation version, players in the room, criteria) → Scoreboard
+_BOARDS: OrderedDict[tuple, Scoreboard] = OrderedDict()
+_BOARDS_KEPT = 32
+
+
+def scoreboard(session: GameSession, criteria: int = 0) -> Scoreboard:
+    """The scoreboard, worked out once while a round's results stand.
+
+    Once voting has closed nothing scored can change but the room: a reply
+    hidden or a player removed moves the session's ``moderation_version``,
+    a player joining adds one to the room's count. Both are in the key, so
+    the projector's snapshot, the podium after it and every phone that
+    wakes and asks again share one board, where each had read every vote of
+    the session. The ids repeat across databases (a test suite makes many):
+    the room code is in the key too.
+    """
+    if session.phase not in (game.Phase.RESULTS, game.Phase.FINISHED):
+        return Scoreboard(session, criteria)
+    present = db.session.scalar(
+        select(func.count(Player.id)).where(Player.session_id == session.id, ~Player.removed)
+    )
+    key = (session.id, session.code, session.round_no, session.moderation_version, present, criteria)
+    found = _BOARDS.get(key)
+    if found is None:
+        found = _BOARDS[key] = Scoreboard(session, criteria)
+        while len(_BOARDS) > _BOARDS_KEPT:
+            _BOARDS.popitem(last=False)
+    return found
 
 
 def shown_criteria(session: GameSession, *languages: str | None) -> list[dict[str, str]]:
@@ -137,9 +168,9 @@ def round_results(session: GameSession, rows, board: Scoreboard) -> dict[str, An
     if criteria:
         # This round's awards per player, most first (players with none left out).
         ordered = sorted(
-            board.round_awards.items(), key=lambda item: (-sum(item[1]), board.players[item[0]].name.casefold())
+            board.round_awards.items(), key=lambda item: (-sum(item[1]), board.players[item[0]].casefold())
         )
-        data["round_awards"] = [{"name": board.players[pid].name, "awards": counts} for pid, counts in ordered]
+        data["round_awards"] = [{"name": board.players[pid], "awards": counts} for pid, counts in ordered]
     data["debrief"] = _debrief(session, data, by_id)
     return data
 
@@ -176,6 +207,6 @@ def criterion_best(session: GameSession, board: Scoreboard) -> list[dict[str, An
     criteria = shown_criteria(session, session.language)
     best = scoring.best_per_criterion(board.awards, len(criteria))
     return [
-        {**criteria[c], "players": [board.players[pid].name for pid in best.get(c, [])]}
+        {**criteria[c], "players": [board.players[pid] for pid in best.get(c, [])]}
         for c in range(len(criteria))
     ]

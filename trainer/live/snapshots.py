@@ -22,7 +22,7 @@ from ..extensions import db
 from ..game.modes import Choice, Mode, Voting
 from ..models import Card, GameSession, Player, Reply, Vote
 from . import presence
-from .results import PODIUM, Scoreboard, criterion_best, round_results, shown_criteria
+from .results import PODIUM, Scoreboard, criterion_best, round_results, scoreboard, shown_criteria
 from .rounds import REPLY_MAX, round_mode, writing_progress
 from .sessions import session_pool
 from .voting import choices_payload, round_ballots, votes_of, voting_progress
@@ -110,7 +110,7 @@ class RoomReads:
         ended = session.phase in (game.Phase.RESULTS, game.Phase.FINISHED)
         return cls(
             rows=_round_rows(session) if session.round_no and session.phase != game.Phase.LOBBY else [],
-            board=Scoreboard(session, len(shown_criteria(session, session.language))) if ended else None,
+            board=scoreboard(session, len(shown_criteria(session, session.language))) if ended else None,
         )
 
 
@@ -163,7 +163,7 @@ def host_snapshot(session: GameSession, now: datetime, reads: RoomReads | None =
         data["replies"] = [{"id": r.id, "text": r.text, "duel": r.duel, **_card(c)} for r, c, _ in order]
         data["progress"] = dict(zip(("voted", "total"), voting_progress(session), strict=True))
     elif phase in (game.Phase.RESULTS, game.Phase.FINISHED):
-        board = reads.board or Scoreboard(session, len(data["criteria"]))
+        board = reads.board or scoreboard(session, len(data["criteria"]))
         data.update(round_results(session, rows, board))
         data["podium"] = board.leaderboard(PODIUM)
         data["criterion_best"] = criterion_best(session, board) if phase == game.Phase.FINISHED else []
@@ -201,7 +201,7 @@ def player_snapshots(
     elif reads is not None and only is None:
         board = reads.board
     else:
-        board = Scoreboard(session, len(shown_criteria(session, session.language)))
+        board = scoreboard(session, len(shown_criteria(session, session.language)))
     same_card = base["mode"] == Mode.SAME_CARD
     # Each phone reads the criteria in its own language: worked out once per language.
     criteria: dict[str, list[dict[str, str]]] = {}
