@@ -62,8 +62,7 @@ def phase_changed(session: GameSession) -> None:
             socketio.sleep(0)
             if _latest[session.id] != mine:
                 break  # a newer phase change took over: never send a stale one after it
-        for player_id, snapshot in snapshots[start:start + EMIT_SLICE]:
-            socketio.emit("snapshot", snapshot, namespace=PLAY_NS, to=player_room(player_id))
+        _to_each("snapshot", [(player_room(pid), snapshot) for pid, snapshot in snapshots[start:start + EMIT_SLICE]])
     # An emit only queues the packet; each socket's own greenlet writes it.
     # Let them write before the projector's snapshot (up to a quarter of a
     # second to build at a thousand players) holds the hub.
@@ -80,6 +79,16 @@ def phase_changed(session: GameSession) -> None:
         (built - read) * 1000, (sent - built) * 1000, (time.perf_counter() - sent) * 1000,
     )
     collector.collect_soon()
+
+
+def _to_each(event: str, items: list[tuple[str, Any]]) -> None:
+    """Each phone its own payload; through Redis as one message when the queue can batch them."""
+    manager = socketio.server.manager
+    if hasattr(manager, "emit_each"):
+        manager.emit_each(event, items, PLAY_NS)
+        return
+    for room, data in items:
+        socketio.emit(event, data, namespace=PLAY_NS, to=room)
 
 
 def timer_changed(session: GameSession) -> None:

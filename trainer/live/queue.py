@@ -52,6 +52,25 @@ class ResyncingRedisManager(socketio.RedisManager):
         self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         self.connected = True
 
+    def emit_each(self, event: str, items: list[tuple[str, object]], namespace: str) -> None:
+        """One event to many rooms, each with its own data: one PUBLISH for all of them.
+
+        A phase change sends every phone a snapshot of its own; one message
+        each was a thousand round trips to Redis in a row (240 ms of the
+        two-worker bench's phase change). This worker's phones get theirs
+        at once, as ``emit`` does; the others read the batch in order.
+        """
+        for room, data in items:
+            socketio.Manager.emit(self, event, data, namespace, room=room)
+        self._publish({"method": "emit", "event": event, "namespace": namespace, "batch": items,
+                       "host_id": self.host_id})
+
+    def _handle_emit(self, message):
+        if "batch" not in message:
+            return super()._handle_emit(message)
+        for room, data in message["batch"]:
+            socketio.Manager.emit(self, message["event"], data, message["namespace"], room=room)
+
     def _publish(self, data):
         sent = super()._publish(data)  # None: it gave up after its retry
         if sent is None:
