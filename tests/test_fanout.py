@@ -9,7 +9,7 @@ from socket_helpers import ack, events, last, start_round, submit_all
 
 from trainer import serve
 from trainer.extensions import socketio
-from trainer.live import announce, results, sessions, snapshots
+from trainer.live import announce, results, sessions
 
 
 def test_phones_get_the_phase_change_in_slices_and_written_before_the_projector(app, seed, sockets, monkeypatch):
@@ -47,6 +47,19 @@ def test_a_newer_phase_change_stops_the_rest_of_an_older_one(app, seed, sockets,
     assert sorted(got) == [0, 0, 0, 1], "only the first slice went out"
 
 
+def boards_built(monkeypatch) -> list[str]:
+    """The phase of every Scoreboard built from here on, as it is built."""
+    built: list[str] = []
+
+    class Counted(results.Scoreboard):
+        def __init__(self, *args, **kwargs):
+            built.append(args[0].phase)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(results, "Scoreboard", Counted)
+    return built
+
+
 def test_a_phase_change_reads_the_scoreboard_once_for_the_phones_and_the_projector(
     app, seed, sockets, fake_clock, monkeypatch
 ):
@@ -54,14 +67,7 @@ def test_a_phase_change_reads_the_scoreboard_once_for_the_phones_and_the_project
     host, phones = sockets.room(seeded)
     start_round(host)
     submit_all(phones)
-    built = []
-
-    class Counted(snapshots.Scoreboard):
-        def __init__(self, *args, **kwargs):
-            built.append(args[0].phase)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(results, "Scoreboard", Counted)
+    built = boards_built(monkeypatch)
     assert ack(host, "/host", "end_phase")["ok"]
     assert built == ["results"]
     # Both sides still got their scores from it.
@@ -100,14 +106,7 @@ def test_results_share_one_scoreboard_until_the_room_changes(app, seed, sockets,
     for phone in phones:
         ballot = last(phone, "/play", "snapshot")["ballot"]
         assert ack(phone, "/play", "vote", {"reply_id": ballot[0]["id"]})["ok"]
-    built = []
-
-    class Counted(results.Scoreboard):
-        def __init__(self, *args, **kwargs):
-            built.append(args[0].phase)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(results, "Scoreboard", Counted)
+    built = boards_built(monkeypatch)
     assert ack(host, "/host", "end_phase")["ok"]
     shown = last(host, "/host", "snapshot")
     board = shown["leaderboard"]

@@ -163,7 +163,8 @@ def host_snapshot(session: GameSession, now: datetime, reads: RoomReads | None =
         data["replies"] = [{"id": r.id, "text": r.text, "duel": r.duel, **_card(c)} for r, c, _ in order]
         data["progress"] = dict(zip(("voted", "total"), voting_progress(session), strict=True))
     elif phase in (game.Phase.RESULTS, game.Phase.FINISHED):
-        board = reads.board or scoreboard(session, len(data["criteria"]))
+        board = reads.board
+        assert board is not None  # RoomReads reads it whenever the round has ended
         data.update(round_results(session, rows, board))
         data["podium"] = board.leaderboard(PODIUM)
         data["criterion_best"] = criterion_best(session, board) if phase == game.Phase.FINISHED else []
