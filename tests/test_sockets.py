@@ -233,3 +233,38 @@ def test_packets_are_written_as_the_standard_library_would_read_them_back():
     assert codec.dumps({"round": -(2**63) - 1}) == '{"round":-9223372036854775809}'
     with pytest.raises(TypeError, match="not JSON serializable"):
         codec.dumps({"ids": {1, 2}})
+
+
+def test_the_server_never_searches_its_packets_for_bytes(seed, sockets, fake_clock, monkeypatch):
+    """A thousand ballots were each walked value by value for bytes before being written."""
+    from socketio import packet
+
+    from trainer.extensions import socketio
+    from trainer.sockets import codec
+
+    searched: list[str] = []
+    search = packet.Packet.data_is_binary
+
+    def spy(cls, data):
+        if isinstance(data, list) and data and isinstance(data[0], str):
+            searched.append(data[0])
+        return search(data)
+
+    # The test clients' own packets (connect, submit) are still searched: they are the client's.
+    monkeypatch.setattr(packet.Packet, "data_is_binary", classmethod(spy))
+    assert socketio.server.packet_class is codec.Packet
+    seeded = seed(players=3, rounds_total=1)
+    host, phones = sockets.room(seeded)
+    start_round(host)
+    submit_all(phones)
+    ballots = [last(p, "/play", "snapshot")["ballot"] for p in phones]
+    assert [len(b) for b in ballots] == [2, 2, 2]
+    assert "submit" in searched and "snapshot" not in searched
+    # Nothing the server sends is bytes; were it to, it is refused, not sent garbled.
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        codec.Packet(packet.EVENT, data=["snapshot", {"photo": b"\x89PNG"}], namespace="/play").encode()
+    # A client's binary event is still read: reading never used the search.
+    incoming = codec.Packet(encoded_packet='51-/play,["upload",{"_placeholder":true,"num":0}]')
+    assert incoming.packet_type == packet.BINARY_EVENT and incoming.attachment_count == 1
+    assert incoming.add_attachment(b"\x00\x01")
+    assert incoming.data == ["upload", b"\x00\x01"]

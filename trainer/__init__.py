@@ -54,7 +54,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # The browser client lives in static/; the server needn't serve it.
         serve_client=False,
         cors_allowed_origins=app.config.get("CORS_ORIGINS"),
-        # Packets written by orjson: letters as UTF-8, not \u escapes (trainer/sockets/codec.py).
+        # Packets written by orjson: letters as UTF-8, not \u escapes, and
+        # never searched for bytes to attach (trainer/sockets/codec.py).
+        serializer=codec.Packet,
         json=codec,
     )
 
