@@ -75,3 +75,41 @@ def test_a_process_that_does_not_serve_schedules_nothing(app):
     # Tests and command-line tools never install it: their gc stays as CPython sets it.
     collector.collect_soon()
     assert collector._due is False
+
+
+def test_no_collection_while_a_phase_change_goes_out(installed, seed, sockets, fake_clock, monkeypatch):
+    from trainer.live import announce
+
+    host, phones = sockets.room(seed(players=3))
+    seen: list[bool] = []
+    building = announce.each_player_snapshot
+
+    def watched(*args, **kwargs):
+        for each in building(*args, **kwargs):
+            seen.append(gc.isenabled())
+            yield each
+
+    monkeypatch.setattr(announce, "each_player_snapshot", watched)
+    start_round(host)
+    assert seen == [False, False, False], "the collector was off for every phone's snapshot"
+    assert gc.isenabled(), "and on again after"
+
+
+def test_overlapping_pauses_never_leave_the_collector_off(installed):
+    first = collector.paused()
+    first.__enter__()
+    assert not gc.isenabled()
+    second = collector.paused()  # another room's phase change, at the first one's yield
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.isenabled(), "the pause that turned it off turned it on"
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector.paused():
+        raise RuntimeError("a phase change that failed")
+    assert gc.isenabled()
+
+
+def test_a_process_that_does_not_serve_keeps_collecting_during_a_phase_change(app):
+    with collector.paused():
+        assert gc.isenabled()

@@ -8,6 +8,7 @@ per session so a room of hundreds costs a handful of queries, not hundreds.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from random import Random
@@ -180,6 +181,17 @@ def player_snapshots(
     ``only`` one player's (a phone that connects or asks), else the room's,
     from ``reads`` when the projector's snapshot shares them.
     """
+    return dict(each_player_snapshot(session, now, only, reads))
+
+
+def each_player_snapshot(
+    session: GameSession, now: datetime, only: Player | None = None, reads: RoomReads | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``player_snapshots`` one phone at a time, for a phase change to send as it builds.
+
+    Everything read from the database is read before the first one; the
+    rest is building from what was read.
+    """
     base = common(session, now)
     players = [only] if only is not None else [p for p in session.players if not p.removed]
     phase = session.phase
@@ -219,7 +231,6 @@ def player_snapshots(
             found = entries[reply_id] = {"id": reply_id, "text": reply.text, **({} if same_card else _card(card))}
         return found
 
-    out: dict[int, dict[str, Any]] = {}
     for player in players:
         data = dict(base, me={"id": player.id, "name": player.name})
         if awards:
@@ -254,8 +265,7 @@ def player_snapshots(
             if phase == game.Phase.FINISHED:
                 data["podium"] = podium
                 data["criterion_best"] = best
-        out[player.id] = data
-    return out
+        yield player.id, data
 
 
 def _votes_by_voter(session: GameSession, only: Player | None = None) -> dict[int, dict[str, list]]:
