@@ -124,9 +124,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict:
     room = await scenarios.play_rooms(workdir / "room", 1, args.phones, load, env, profile=args.profile)
     results["one_room"] = room
     if not args.no_floor:
-        sizes = sorted(set(room["snapshot_bytes_median"].values())) or [1000]
-        print(f"… the floor: {args.phones} clients, broadcasts of {sizes} bytes", flush=True)
-        results["floor"] = await scenarios.floor(workdir / "floor", args.phones, sizes, load)
+        samples = room["snapshot_samples"]
+        print(f"… the floor: {args.phones} clients, each phase's snapshot ({', '.join(samples)})", flush=True)
+        results["floor"] = await scenarios.floor(workdir / "floor", args.phones, samples, load)
     if args.rooms:
         print(f"… {args.rooms} rooms of {args.room_size} phones", flush=True)
         results["rooms"] = await scenarios.play_rooms(workdir / "rooms", args.rooms, args.room_size, load, env)
@@ -155,24 +155,24 @@ def report(results: dict) -> str:
         ("phase fan-out p50 / p95 / p99", latency_cells(room["fanout_ms"]),
          verdict(fan_p95, TARGETS["fanout_p95_ms"]) + " ms (p95)"),
     ]
-    floor_sizes = floor["fanout_by_size_ms"] if floor else {}
-    personal_sizes = floor.get("personal_fanout_by_size_ms", {}) if floor else {}
+    floor_phases = floor["fanout_by_phase_ms"] if floor else {}
+    personal_phases = floor.get("personal_fanout_by_phase_ms", {}) if floor else {}
     for phase, stats in room["fanout_by_phase_ms"].items():
         size = room["snapshot_bytes_median"].get(phase)
         versus = "; ".join(
             f"{label} p95 {fmt(same)} ms, {fmt(round(stats['p95'] / same, 2), '×')}"
-            for label, same in (("floor", floor_sizes.get(str(size), {}).get("p95")),
-                                ("personal floor", personal_sizes.get(str(size), {}).get("p95")))
+            for label, same in (("floor", floor_phases.get(phase, {}).get("p95")),
+                                ("personal floor", personal_phases.get(phase, {}).get("p95")))
             if same
         )
         rows.append((f"  → {phase} ({size:,} B each)", latency_cells(stats), versus))
         cost = room.get("server_phase_ms", {}).get(phase)
         if cost:
-            floor_sent = (floor or {}).get("sent_by_size_ms", {})
+            floor_sent = (floor or {}).get("sent_by_phase_ms", {})
             beside = "; ".join(
                 f"{label} server sent {fmt(same)} ms"
-                for label, same in (("floor", floor_sent.get("floor", {}).get(str(size))),
-                                    ("personal floor", floor_sent.get("personal", {}).get(str(size))))
+                for label, same in (("floor", floor_sent.get("floor", {}).get(phase)),
+                                    ("personal floor", floor_sent.get("personal", {}).get(phase)))
                 if same is not None
             )
             rows.append((f"    server, {phase}: reads + snapshots + sent (+ projector after)",
@@ -183,8 +183,8 @@ def report(results: dict) -> str:
         personal_ratio = round(fan_p95 / personal_p95, 2) if fan_p95 and personal_p95 else None
         results["personal_floor_ratio"] = personal_ratio
         rows += [
-            ("floor fan-out (same sizes, one broadcast each)", latency_cells(floor["fanout_ms"]), ""),
-            ("personal floor (same sizes, a payload of its own to each phone)",
+            ("floor fan-out (our snapshots, one broadcast each)", latency_cells(floor["fanout_ms"]), ""),
+            ("personal floor (our snapshots, a payload of its own to each phone)",
              latency_cells(floor.get("personal_fanout_ms", {})), ""),
             ("fan-out p95 ÷ floor p95", fmt(ratio, "×"), verdict(ratio, TARGETS["floor_ratio"])),
             ("fan-out p95 ÷ personal floor p95", fmt(personal_ratio, "×"), ""),

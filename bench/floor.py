@@ -1,22 +1,27 @@
 """The floor: a bare python-socketio server in the same async mode as ours.
 
 ``python -m bench.floor PORT`` serves Socket.IO on 127.0.0.1:PORT with
-eventlet, no Flask, no database. ``GET /broadcast?bytes=N`` emits one
-payload of N bytes (with ``server_now``) to every connected client, encoded
-once; ``GET /broadcast?bytes=N&personal=1`` sends each client a payload of
-its own (same size, different bytes), encoded once per client and yielding
-every 100 clients as Too Sandy's announcer does. ``GET /done`` tells them
-to leave. A broadcast answers with ``sent_ms``, the server's own time from
-the stamp to the last emit and one pass of the sockets writing, measured as
-Too Sandy's phase-change log line measures its own. The first floor is what a broadcast costs; the second is what
-personal payloads cost; what our fan-out costs beyond the second is what
-Too Sandy itself adds.
+eventlet, no Flask, no database. ``POST /broadcast`` with a JSON body (a
+snapshot one of our phones received) emits that payload, its
+``server_now`` restamped, to every connected client, encoded once;
+``POST /broadcast?personal=1`` sends each client a payload of its own (the
+same plus the client's id, so each is encoded on its own), yielding every
+100 clients as Too Sandy's announcer does. Packets are written as ours are
+(``trainer.sockets.codec``: orjson, no search for bytes), so the floors
+differ from us only in what Too Sandy does. ``GET /done`` tells the
+clients to leave. A broadcast answers with ``sent_ms``, the server's own
+time from the stamp to the last emit and one pass of the sockets writing,
+measured as Too Sandy's phase-change log line measures its own. The first
+floor is what a broadcast costs; the second is what personal payloads
+cost; what our fan-out costs beyond the second is what Too Sandy itself
+adds.
 """
 
 import eventlet
 
 eventlet.monkey_patch()
 
+import gc  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -24,23 +29,23 @@ from urllib.parse import parse_qs  # noqa: E402
 
 import socketio  # noqa: E402
 
-sio = socketio.Server(async_mode="eventlet", cors_allowed_origins=None)
+from trainer.sockets import codec  # noqa: E402
+
+sio = socketio.Server(async_mode="eventlet", cors_allowed_origins=None, serializer=codec.Packet, json=codec)
 
 
 SLICE = 100
 
 
-def _personal(size: int) -> None:
+def _personal(sample: dict) -> None:
     """One payload per client, each its own bytes, so each is encoded on its own."""
     stamp = int(time.time() * 1000)
-    skeleton = len(json.dumps({"server_now": stamp, "personal": 1, "pad": ""}))
     sids = [sid for sid, _eio in sio.manager.get_participants("/", None)]
     for start in range(0, len(sids), SLICE):
         if start:
             eventlet.sleep(0)
         for sid in sids[start:start + SLICE]:
-            pad = (sid * (size // max(len(sid), 1) + 1))[: max(0, size - skeleton)]
-            sio.emit("bcast", {"server_now": stamp, "personal": 1, "pad": pad}, to=sid)
+            sio.emit("bcast", dict(sample, server_now=stamp, personal=sid), to=sid)
 
 
 def control(environ, start_response):
@@ -48,14 +53,16 @@ def control(environ, start_response):
     answer = {"ok": True}
     if path == "/broadcast":
         query = parse_qs(environ.get("QUERY_STRING", ""))
-        size = int(query.get("bytes", ["1000"])[0])
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        sample = json.loads(environ["wsgi.input"].read(length))
+        # As Too Sandy's collector does after each phase change: no full
+        # collection of a thousand clients' objects in the middle of a send.
+        gc.collect()
         started = time.perf_counter()
         if query.get("personal") == ["1"]:
-            _personal(size)
+            _personal(sample)
         else:
-            stamp = int(time.time() * 1000)
-            skeleton = len(json.dumps({"server_now": stamp, "pad": ""}))
-            sio.emit("bcast", {"server_now": stamp, "pad": "x" * max(0, size - skeleton)})
+            sio.emit("bcast", dict(sample, server_now=int(time.time() * 1000)))
         # As Too Sandy's "sent": the emits, then one pass for the sockets to write.
         eventlet.sleep(0)
         answer["sent_ms"] = round((time.perf_counter() - started) * 1000, 1)

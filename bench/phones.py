@@ -47,6 +47,8 @@ class Record:
     # Per phone: the (round, phase, version) of each snapshot, versions that
     # arrived lower than one already seen, and the worker nginx chose.
     order: list[dict[str, Any]] = field(default_factory=list)
+    # One snapshot of each phase as the server pushed it: the floor sends the same.
+    samples: dict[str, dict[str, Any]] = field(default_factory=dict)
     failed: int = 0
     cpu_s: float = 0.0  # this phone process's own CPU time: it shares the cores with the server
 
@@ -130,6 +132,7 @@ class Phone:
         elif (phase, round_no) not in self.rounds_seen:
             # A phase change pushed by the server: its fan-out latency.
             self.rec.fanout.append((phase, received - snap["server_now"], len(json.dumps(snap))))
+            self.rec.samples.setdefault(phase, snap)
         self.rounds_seen.add((phase, round_no))
         if phase == "writing" and snap.get("playing") and not first:
             self._spawn(self.write(snap))
@@ -221,8 +224,11 @@ class FloorPhone:
         self.sio.on("done", lambda *_: self.finished.set())
 
     async def on_bcast(self, data: dict[str, Any]) -> None:
+        received = now_ms()
         kind = "personal" if data.get("personal") else "floor"
-        self.rec.fanout.append((kind, now_ms() - data["server_now"], len(json.dumps(data))))
+        # The handler does what Phone.on_snapshot does with a phase change it
+        # times: the same payload costs the simulated phone the same.
+        self.rec.fanout.append((f"{kind} {data['phase']}", received - data["server_now"], len(json.dumps(data))))
 
     async def join(self, _http, gate: asyncio.Semaphore) -> None:
         async with gate:

@@ -65,9 +65,9 @@ async def run(args, workdir: Path, load: scenarios.Load, database_url: str, resu
                                            1, False),
     }
     if not args.no_floor:
-        sizes = sorted(set(results["one_room"]["snapshot_bytes_median"].values())) or [1000]
-        print(f"… the floor: {args.phones} clients, broadcasts of {sizes} bytes", flush=True)
-        results["floor"] = await scenarios.floor(workdir / "floor", args.phones, sizes, load)
+        samples = results["one_room"]["snapshot_samples"]
+        print(f"… the floor: {args.phones} clients, each phase's snapshot ({', '.join(samples)})", flush=True)
+        results["floor"] = await scenarios.floor(workdir / "floor", args.phones, samples, load)
     if args.rooms:
         print(f"… {args.rooms} rooms of {args.room_size} phones on {k} workers", flush=True)
         started: list[Deployment] = []

@@ -73,7 +73,8 @@ class Workers:
         for proc in self.procs:
             await asyncio.wait_for(proc.wait(), timeout)
         merged: dict[str, Any] = {"join_http_ms": [], "joined_at_ms": [], "fanout": [], "errors": [], "order": [],
-                                  "failed": 0, "acks": {"draft": [], "submit": [], "vote": []}, "cpu_s": 0.0}
+                                  "failed": 0, "acks": {"draft": [], "submit": [], "vote": []}, "cpu_s": 0.0,
+                                  "samples": {}}
         for out in self.outs:
             part = json.loads(out.read_text())
             for key in ("join_http_ms", "joined_at_ms", "fanout", "errors", "order"):
@@ -81,6 +82,8 @@ class Workers:
             for kind, values in part["acks"].items():
                 merged["acks"][kind] += values
             merged["failed"] += part["failed"]
+            for phase, snap in part.get("samples", {}).items():
+                merged["samples"].setdefault(phase, snap)
             merged["cpu_s"] = round(merged["cpu_s"] + part.get("cpu_s", 0.0), 1)
         return merged
 
@@ -200,6 +203,7 @@ def _room_figures(record, monitor: Monitor, phones: int, connected: int, failed:
         "fanout_ms": summary(lat for _, lat, _ in record["fanout"]),
         "fanout_by_phase_ms": {phase: summary(values) for phase, values in by_phase.items()},
         "snapshot_bytes_median": {phase: int(statistics.median(v)) for phase, v in sizes.items()},
+        "snapshot_samples": record["samples"],
         "acks_ms": {kind: summary(values) for kind, values in record["acks"].items()},
         "server_cpu_s": round(monitor.cpu_between("start", "done"), 1),
         "server_cpu_s_session": round(monitor.cpu_between("idle", "done"), 1),
@@ -217,14 +221,16 @@ def _room_figures(record, monitor: Monitor, phones: int, connected: int, failed:
     }
 
 
-async def floor(workdir: Path, phones: int, sizes: list[int], load: Load, broadcasts: int = 3) -> dict[str, Any]:
+async def floor(workdir: Path, phones: int, samples: dict[str, dict[str, Any]], load: Load,
+                broadcasts: int = 3) -> dict[str, Any]:
     """The same N clients on a bare python-socketio server: two floors.
 
-    For each payload size (each phase's snapshot size, so every phase of ours
-    has floors of the same size to be compared with), first one payload
-    broadcast to all (encoded once), then a payload of its own to each
-    client (encoded once per client): the gap between the two is the price
-    of personal payloads, and what we add beyond the second is ours.
+    For each phase, the snapshot a phone of ours received (``samples``: the
+    same bytes, so each simulated phone decodes and handles what it did in
+    our run), first broadcast to all (encoded once), then sent to each
+    client as a payload of its own (encoded once per client): the gap
+    between the two is the price of personal payloads, and what we add
+    beyond the second is ours.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     server = ServerProcess(workdir, floor=True).start()
@@ -240,38 +246,39 @@ async def floor(workdir: Path, phones: int, sizes: list[int], load: Load, broadc
             ])
             connected, failed = await workers.ready(timeout=180)
             monitor.mark("connected")
-            sent: dict[str, dict[int, list[float]]] = {"floor": {}, "personal": {}}
+            sent: dict[str, dict[str, list[float]]] = {"floor": {}, "personal": {}}
             async with aiohttp.ClientSession() as http:
-                for size in sizes:
+                for phase, sample in samples.items():
                     for personal in ("0", "1"):
                         for _ in range(broadcasts):
                             await asyncio.sleep(1.5)
-                            async with http.get(f"{server.url}/broadcast?bytes={size}&personal={personal}") as answer:
+                            async with http.post(f"{server.url}/broadcast?personal={personal}",
+                                                 json=sample) as answer:
                                 said = await answer.json(content_type=None)
                             kind = "personal" if personal == "1" else "floor"
-                            sent[kind].setdefault(size, []).append(said["sent_ms"])
+                            sent[kind].setdefault(phase, []).append(said["sent_ms"])
                 await asyncio.sleep(3)
                 async with http.get(f"{server.url}/done") as answer:
                     await answer.read()
             record = await workers.results(timeout=60)
             monitor.mark("done")
-        latencies = {"floor": [], "personal": []}
-        by_size: dict[str, dict[int, list[float]]] = {"floor": {}, "personal": {}}
-        for kind, lat, size in record["fanout"]:
+        latencies: dict[str, list[float]] = {"floor": [], "personal": []}
+        by_phase: dict[str, dict[str, list[float]]] = {"floor": {}, "personal": {}}
+        for label, lat, _size in record["fanout"]:
+            kind, phase = label.split(" ", 1)
             latencies[kind].append(lat)
-            # The received JSON is within a few bytes of the size asked for.
-            nearest = min(sizes, key=lambda wanted: abs(wanted - size))
-            by_size[kind].setdefault(nearest, []).append(lat)
+            by_phase[kind].setdefault(phase, []).append(lat)
         return {
             "phones": phones, "connected": connected, "failed_to_join": failed,
-            "payload_bytes": sizes, "broadcasts_per_size": broadcasts,
+            "payload_bytes": {phase: len(json.dumps(sample)) for phase, sample in samples.items()},
+            "broadcasts_per_phase": broadcasts,
             "fanout_ms": summary(latencies["floor"]),
-            "fanout_by_size_ms": {str(size): summary(v) for size, v in sorted(by_size["floor"].items())},
+            "fanout_by_phase_ms": {phase: summary(v) for phase, v in by_phase["floor"].items()},
             "personal_fanout_ms": summary(latencies["personal"]),
-            "personal_fanout_by_size_ms": {str(size): summary(v) for size, v in sorted(by_size["personal"].items())},
-            # The floor server's own time to send, median of the broadcasts of each size.
-            "sent_by_size_ms": {kind: {str(size): round(statistics.median(v), 1) for size, v in sorted(each.items())}
-                                for kind, each in sent.items()},
+            "personal_fanout_by_phase_ms": {phase: summary(v) for phase, v in by_phase["personal"].items()},
+            # The floor server's own time to send, median of the broadcasts of each phase.
+            "sent_by_phase_ms": {kind: {phase: round(statistics.median(v), 1) for phase, v in each.items()}
+                                 for kind, each in sent.items()},
             "rss_per_phone_kb": round(
                 (monitor.marks["connected"]["rss"] - monitor.marks["idle"]["rss"]) / 1024 / max(connected, 1), 1),
             "server_cpu_s": round(monitor.cpu_between("start", "done"), 1),
