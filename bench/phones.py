@@ -226,8 +226,8 @@ class FloorPhone:
     async def on_bcast(self, data: dict[str, Any]) -> None:
         received = now_ms()
         kind = "personal" if data.get("personal") else "floor"
-        # The handler does what Phone.on_snapshot does with a phase change it
-        # times: the same payload costs the simulated phone the same.
+        # Timed and sized as Phone.on_snapshot times a phase change, and kept
+        # by phase: each floor figure stands beside the same phase of ours.
         self.rec.fanout.append((f"{kind} {data['phase']}", received - data["server_now"], len(json.dumps(data))))
 
     async def join(self, _http, gate: asyncio.Semaphore) -> None:
