@@ -4,8 +4,9 @@ Runs, one after the other, each against a fresh server process:
 1. the phone's page weight;
 2. one room of N phones through a whole session (join storm, autosaved
    writing, submissions, voting, results, podium);
-3. the floor: a bare python-socketio server broadcasting a payload of the
-   same size to the same N clients;
+3. the floors: a bare python-socketio server sending each phase's snapshot,
+   as one of our phones received it, to the same N clients: once to all,
+   then a copy to each;
 4. many rooms at once (20 rooms of 30 phones by default).
 
 With ``--server-workers K`` it runs against deploy/'s scaled-out deployment
