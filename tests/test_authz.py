@@ -49,7 +49,7 @@ def world(app, seed):
     reply = Reply(session_id=seeded.game.id, round_no=1, player_id=player.id, card_id=dealt.id, text="A reply")
     db.session.add(reply)
     db.session.commit()
-    entry = library.star(reply.id, seeded.trainer.id)
+    entry = library.star(reply.id, seeded.trainer.id, seeded.game.id)
     values = {"deck_id": deck.id, "card_id": card.id, "user_id": other.id, "upload_id": upload.id,
               "code": seeded.game.code, "kind": "csv", "preset_id": preset.id, "team_id": team.id,
               "member_id": member.id, "player_id": player.id, "reply_id": reply.id, "star_id": entry.id}

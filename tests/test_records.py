@@ -120,7 +120,7 @@ def test_a_report_before_any_round_says_so(seed, client):
 def test_an_admin_deletes_a_session_after_a_confirmation_naming_what_goes(seed, sockets, app):
     seeded = seed(players=3, rounds_total=1)
     play_a_round(seeded, sockets, ["a", "b", "c"])
-    library.star(reply_of(seeded, 0).id, None)
+    library.star(reply_of(seeded, 0).id, None, seeded.game.id)
     admin = app.test_client()
     sign_in(admin, make_user("boss", "admin"))
     confirm = admin.get(f"/host/{seeded.game.code}/delete").get_data(as_text=True)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, func, literal_column, or_, select, text
 
 from ..database import search as fts
+from ..decks.store import IN_PLAY
 from ..extensions import db
 from ..game import RuleError
 from ..models import Card, Deck, GameSession, Member, Player, Reply, Star, Vote
@@ -29,11 +30,19 @@ def _body(reply: Reply, card: Card) -> str:
     return f"{reply.text}\n{card.complaint}"
 
 
-def star(reply_id: int, user_id: int | None, session_id: int | None = None, anonymous: bool = False) -> Star:
-    """Put a reply in the library (starring it twice keeps one entry)."""
+def _reply_of(session_id: int, reply_id: int) -> Reply:
+    """A reply of this session, or ``unknown_reply``: whoever may change a session
+    may change its replies' entries, and no other session's (ids count up from 1)."""
     reply = db.session.get(Reply, reply_id)
-    elsewhere = session_id is not None and reply is not None and reply.session_id != session_id
-    if reply is None or reply.text is None or reply.hidden or elsewhere:
+    if reply is None or reply.session_id != session_id:
+        raise RuleError("unknown_reply")
+    return reply
+
+
+def star(reply_id: int, user_id: int | None, session_id: int, anonymous: bool = False) -> Star:
+    """Put one of the session's replies in the library (starring it twice keeps one entry)."""
+    reply = _reply_of(session_id, reply_id)
+    if reply.text is None or reply.hidden:
         raise RuleError("unknown_reply")
     found = db.session.scalar(select(Star).where(Star.reply_id == reply_id))
     if found is not None:
@@ -47,7 +56,9 @@ def star(reply_id: int, user_id: int | None, session_id: int | None = None, anon
     return entry
 
 
-def unstar(reply_id: int) -> bool:
+def unstar(reply_id: int, session_id: int) -> bool:
+    """Take one of the session's replies out of the library."""
+    _reply_of(session_id, reply_id)
     entry = db.session.scalar(select(Star).where(Star.reply_id == reply_id))
     if entry is None:
         return False
@@ -79,6 +90,8 @@ class Filters:
     theme: str = ""
     card_id: int | None = None
     award: int | None = None  # the criterion's position; entries that received at least one
+    # Trainers' searches: only cards of decks in play (an admin archived or switched off the rest).
+    in_play_only: bool = False
 
 
 @dataclass
@@ -135,8 +148,10 @@ def _query(filters: Filters) -> Select:
 def _count(filters: Filters) -> int:
     """How many entries match, joining only what the filters need."""
     query = select(func.count(Star.id))
-    if filters.deck_id or filters.theme or filters.card_id:
+    if filters.deck_id or filters.theme or filters.card_id or filters.in_play_only:
         query = query.join(Reply, Reply.id == Star.reply_id).join(Card, Card.id == Reply.card_id)
+    if filters.in_play_only:
+        query = query.join(Deck, Deck.id == Card.deck_id)
     return db.session.scalar(_narrowed(query, filters)) or 0
 
 
@@ -152,6 +167,8 @@ def _narrowed(query: Select, filters: Filters) -> Select:
         query = query.where(Card.theme == filters.theme)
     if filters.card_id:
         query = query.where(Card.id == filters.card_id)
+    if filters.in_play_only:
+        query = query.where(IN_PLAY)
     if filters.award is not None:
         query = query.where(Star.reply_id.in_(
             select(Vote.reply_id).join(GameSession, GameSession.id == Vote.session_id)

@@ -51,6 +51,7 @@ class HostNamespace(GameNamespace):
         if session is None:
             raise ConnectionRefusedError(message_for("not_host"))
         conn["host_session_id"] = session.id
+        self.owned_by(request.sid, f"user:{current_user.id}")
         self.languages[request.sid] = session.language
         join_room(announce.host_room(session.id))
         emit("snapshot", host_snapshot(session, utcnow()))
@@ -125,7 +126,7 @@ class HostNamespace(GameNamespace):
         if data.starred:
             library.star(data.reply_id, getattr(current_user, "id", None), session.id)
         else:
-            library.unstar(data.reply_id)
+            library.unstar(data.reply_id, session.id)
         announce.to_host(session, "snapshot", host_snapshot(session, utcnow()))
         return {"starred": data.starred}
 
