@@ -63,6 +63,8 @@ def app(tmp_path):
     forget_logins_after_requests(app)
     with app.app_context():
         yield app
+        for namespace in socketio.server.namespace_handlers.values():
+            namespace.forget_limits()
         db.session.remove()
         if os.environ.get("TEST_DATABASE_URL"):
             db.drop_all()

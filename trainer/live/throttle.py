@@ -1,8 +1,9 @@
 """Limits on how fast one client may try things.
 
-Join attempts per address are counted in the database, so every worker
-sees them; events per connection are counted in the worker that holds the
-connection, which is the only place they arrive.
+Join attempts are counted in the database, so every worker sees them;
+events per connection and per player are counted in the worker that holds
+the connections, which is the only place they arrive (a player with
+connections on several workers gets each worker's rate).
 """
 
 from __future__ import annotations
@@ -45,10 +46,22 @@ class TokenBucket:
     def __post_init__(self) -> None:
         self.tokens = self.burst
 
-    def take(self) -> bool:
+    def _refill(self) -> None:
         now = time.monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
+
+    def ready(self) -> bool:
+        """Whether ``take`` would succeed now."""
+        self._refill()
+        return self.tokens >= 1
+
+    def full(self) -> bool:
+        self._refill()
+        return self.tokens >= self.burst
+
+    def take(self) -> bool:
+        self._refill()
         if self.tokens < 1:
             return False
         self.tokens -= 1

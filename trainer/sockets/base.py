@@ -91,14 +91,21 @@ class GameNamespace(Namespace):
         # both dropped on disconnect.
         self.buckets: dict[str, TokenBucket] = {}
         self.languages: dict[str, str] = {}
+        # And one bucket per player (or account) across their connections
+        # here, so fifty connections on one token get one connection's rate.
+        self.owners: dict[str, str] = {}
+        self.owner_buckets: dict[str, TokenBucket] = {}
 
     def trigger_event(self, event: str, sid: str, *args: Any) -> Any:
         # Runs before Flask-SocketIO pushes the request context, hence the
         # app from the connection's environ rather than current_app.
+        # Only the library's own (dis)connections arrive with these names:
+        # a client's event so named was renamed on reading (codec.REFUSED_EVENT).
         if event in ("connect", "disconnect"):
             if event == "disconnect":
                 self.buckets.pop(sid, None)
                 self.languages.pop(sid, None)
+                self.owners.pop(sid, None)
             return super().trigger_event(event, sid, *args)
         environ = self.socketio.server.get_environ(sid, namespace=self.namespace)
         if not environ:
@@ -114,8 +121,33 @@ class GameNamespace(Namespace):
                 return error_answer("unknown_event")
         return super().trigger_event(event, sid, *args)
 
+    def owned_by(self, sid: str, owner: str) -> None:
+        """Count this connection's events against ``owner`` too (a player, an account)."""
+        self.owners[sid] = owner
+        if len(self.owner_buckets) > 4 * len(self.owners) + 64:
+            self._forget_idle_owners()
+
+    def forget_limits(self) -> None:
+        """Every owner's bucket (a test's fresh database reuses player ids)."""
+        self.owner_buckets.clear()
+
+    def _forget_idle_owners(self) -> None:
+        """Buckets of owners with no connection here that have filled up again:
+        a new one would be the same, so they go."""
+        connected = set(self.owners.values())
+        for owner, bucket in list(self.owner_buckets.items()):
+            if owner not in connected and bucket.full():
+                del self.owner_buckets[owner]
+
     def _allowed(self, sid: str, config: Any) -> bool:
         bucket = self.buckets.get(sid)
         if bucket is None:
             bucket = self.buckets[sid] = TokenBucket(config["EVENT_RATE"], config["EVENT_BURST"])
-        return bucket.take()
+        owner = self.owners.get(sid)
+        if owner is None:
+            return bucket.take()
+        shared = self.owner_buckets.get(owner)
+        if shared is None:
+            shared = self.owner_buckets[owner] = TokenBucket(config["EVENT_RATE"], config["EVENT_BURST"])
+        # Both must have room; an event refused by one costs the other nothing.
+        return bucket.ready() and shared.ready() and bucket.take() and shared.take()

@@ -13,7 +13,8 @@ validation was written and tested against.
 
 ``Packet`` is the packet class the server builds every outgoing packet
 with: python-socketio's own, without its search for bytes to send as
-binary attachments, which walked every value of every snapshot.
+binary attachments, which walked every value of every snapshot, and
+which refuses client events named as the library's own (``connect``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,21 @@ def dumps(value: Any, **_options: Any) -> str:
 loads = json.loads
 
 
+# python-socketio hands a client's event called "connect" or "disconnect" to
+# the same handlers as a real (dis)connection: a phone could re-run the
+# connect handler or pass itself off as gone, and both slipped the event
+# limit. Such events, and events with no name at all, reach the namespace
+# under this name instead, which no handler has: they are counted and refused.
+REFUSED_EVENT = "refused-event"
+RESERVED_EVENTS = frozenset({"connect", "connect_error", "disconnect", "newListener", "removeListener"})
+
+
+def _named_safely(data: Any) -> Any:
+    if isinstance(data, list) and data and isinstance(data[0], str) and data[0] not in RESERVED_EVENTS:
+        return data
+    return [REFUSED_EVENT]
+
+
 class Packet(packet.Packet):
     """python-socketio's packet, for a server that only ever sends JSON.
 
@@ -60,3 +76,16 @@ class Packet(packet.Packet):
     """
 
     uses_binary_events = False
+
+    def decode(self, encoded_packet: Any) -> int:
+        attachments = super().decode(encoded_packet)
+        if self.packet_type == packet.EVENT:
+            self.data = _named_safely(self.data)
+        return attachments
+
+    def add_attachment(self, attachment: Any) -> bool:
+        # A binary event's name may itself be an attachment: checked once it is whole.
+        whole = super().add_attachment(attachment)
+        if whole and self.packet_type == packet.BINARY_EVENT:
+            self.data = _named_safely(self.data)
+        return whole

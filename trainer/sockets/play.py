@@ -46,6 +46,7 @@ class PlayNamespace(GameNamespace):
             raise ConnectionRefusedError(message_for("not_player"))
         player, was_present = found
         conn["player_id"] = player_id = player.id
+        self.owned_by(request.sid, f"player:{player_id}")
         self.languages[request.sid] = sessions.keep_language(player, known(auth.lang))
         session = player.session
         session_id = session.id
