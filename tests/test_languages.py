@@ -60,7 +60,7 @@ def test_the_switch_shows_every_language_in_itself(client):
 def test_an_accounts_preference_follows_it_to_any_browser(app, client):
     trainer = make_user("olena")
     sign_in(client, trainer)
-    client.get("/language/uk?next=/host/new")
+    client.post("/language", data={"code": "uk", "next": "/host/new"})
     db.session.expire_all()
     assert db.session.get(User, trainer.id).language == "uk"
     other_browser = app.test_client()

@@ -27,6 +27,15 @@ class CardRefused(StudioError):
         return problem_text(self.problems)
 
 
+# Decks trainers see, deal from and print: switched on and not archived.
+# Admins see every deck; nothing else shows a hidden deck's cards to anyone.
+IN_PLAY = Deck.enabled.is_(True) & Deck.archived_at.is_(None)
+
+
+def in_play(deck: Deck) -> bool:
+    return bool(deck.enabled) and deck.archived_at is None
+
+
 @dataclass(frozen=True)
 class DeckRow:
     deck: Deck

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 
 from ..accounts import users as accounts
 from ..refusals import Refusal
 from .forms import LoginForm, SetupForm, show_error
+from .redirects import safe_path
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never send someone elsewhere after signing in."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
 
 
 def home_for(user) -> str:
@@ -42,7 +31,7 @@ def login():
             status = 429 if refused.code in ("slow_down", "locked_out") else 400
         else:
             login_user(user)
-            return redirect(_safe_next(form.next.data) or home_for(user))
+            return redirect(safe_path(form.next.data, home_for(user)))
     return render_template("auth/login.html", form=form, error=error), status
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from ..accounts.access import may_host
 from ..coaching import presets
 from ..database.ids import row_id
+from ..decks import store as deckstore
 from ..decks.rules import DIFFICULTIES, THEMES
 from ..extensions import db
 from ..game import Mode, RuleError, Voting
@@ -42,7 +43,7 @@ def _decks(language: str):
     """Decks to deal from, the session's language first."""
     counts = func.count(Card.id).filter(Card.enabled)
     rows = db.session.execute(
-        select(Deck, counts).outerjoin(Card).where(Deck.enabled, Deck.archived_at.is_(None))
+        select(Deck, counts).outerjoin(Card).where(deckstore.IN_PLAY)
         .group_by(Deck.id).order_by(Deck.name)
     ).all()
     return sorted(rows, key=lambda row: row[0].language != language)

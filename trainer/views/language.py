@@ -1,21 +1,21 @@
 """Which language a page speaks, and the switch that changes it.
 
 Order of choice: a page that must speak someone else's language (the
-projector speaks its session's), then the signed-in account's preference,
-then what this browser chose with the switch (a cookie, a year long), then
-the browser's Accept-Language, then English. Anything unknown or malformed
+projector speaks its session's), then what this browser chose with the
+switch (a cookie, a year long), then the signed-in account's preference
+(what the switch last chose on any browser), then the browser's
+Accept-Language, then English. Anything unknown or malformed
 is skipped, never an error. The command line speaks the terminal's language.
 """
 
 from __future__ import annotations
 
 import os
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, g, has_request_context, redirect, request
 from flask_login import current_user
 
 from ..extensions import db
+from .redirects import safe_path
 
 bp = Blueprint("language", __name__)
 
@@ -66,32 +66,36 @@ def pick_locale() -> str | None:
     forced = g.get("language_override")
     if forced:
         return forced
+    chosen_here = known(request.cookies.get(COOKIE))
+    if chosen_here:
+        return chosen_here
     if current_user and current_user.is_authenticated and known(getattr(current_user, "language", None)):
         return current_user.language
-    return known(request.cookies.get(COOKIE)) or request.accept_languages.best_match(
+    return request.accept_languages.best_match(
         current_app.config["LANGUAGES"]) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
+def _remembered(chosen: str | None, target: object):
+    """Back where the switch was, with the choice kept in this browser's cookie."""
+    back = redirect(safe_path(target, "/"))
+    if chosen is not None:
+        back.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return back
 
 
 @bp.get("/language/<code>")
-def choose(code: str):
-    """The switch: remembered in a cookie, and on the account when signed in."""
-    back = redirect(_safe_next(request.args.get("next")))
-    chosen = known(code)
-    if chosen is None:
-        return back
-    back.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
-                    secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
-    if current_user.is_authenticated and current_user.language != chosen:
+def choose_here(code: str):
+    """A link (the phone's page uses one): this browser only, never the account,
+    since any site can make a browser follow a link."""
+    return _remembered(known(code), request.args.get("next"))
+
+
+@bp.post("/language")
+def choose():
+    """The switch's form (CSRF-checked): this browser, and the account when signed in."""
+    chosen = known(request.form.get("code"))
+    if chosen is not None and current_user.is_authenticated and current_user.language != chosen:
         current_user.language = chosen
         db.session.commit()
-    return back
+    return _remembered(chosen, request.form.get("next"))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..accounts.access import may_host
 from ..coaching.criteria import current_set, in_language
 from ..database.ids import row_id
+from ..decks import store as deckstore
 from ..decks.messages import THEME_LABELS
 from ..decks.rules import THEMES
 from ..extensions import db
@@ -26,6 +27,7 @@ from ..records.exports import csv_bytes
 from ..refusals import Refusal
 from .host import hosted_session
 from .language import NAMES
+from .redirects import safe_path
 
 bp = Blueprint("records", __name__)
 
@@ -114,7 +116,7 @@ def star_reply(code: str, reply_id: int):
         if request.form.get("starred", "1") == "1":
             library.star(reply_id, current_user.id, game.id, anonymous=request.form.get("anonymous") == "on")
         else:
-            library.unstar(reply_id)
+            library.unstar(reply_id, game.id)
     except RuleError:
         abort(404)
     return redirect(url_for("records.report", code=code) + f"#reply-{reply_id}")
@@ -225,7 +227,7 @@ def _filters() -> library.Filters:
     return library.Filters(
         q=args.get("q", "")[:200], language=language if language in NAMES else "",
         deck_id=number("deck"), theme=theme if theme in THEMES else "", card_id=number("card"),
-        award=number("award"),
+        award=number("award"), in_play_only=not current_user.is_admin,
     )
 
 
@@ -239,8 +241,11 @@ def library_page():
     page = request.args.get("page", "1")
     page = min(row_id(page) or 1, 10**6)
     entries, total = library.search(filters, page)
-    decks = db.session.scalars(select(Deck).order_by(Deck.name)).all()
+    decks = select(Deck).order_by(Deck.name)
+    decks = db.session.scalars(decks.where(deckstore.IN_PLAY) if filters.in_play_only else decks).all()
     card = db.session.get(Card, filters.card_id) if filters.card_id else None
+    if card is not None and filters.in_play_only and not deckstore.in_play(card.deck):
+        card = None
     return render_template("records/library.html", entries=entries, total=total, filters=filters, page=page,
                            pages=max(1, -(-total // library.PAGE)), decks=decks, card=card,
                            themes=[(slug, THEME_LABELS[slug]) for slug in THEMES], awards=_award_names(),
@@ -270,16 +275,15 @@ def library_entry(star_id: int):
     if entry is None:
         abort(404)
     reply = db.session.get(Reply, entry.reply_id)
-    if not may_host(current_user, db.session.get(GameSession, reply.session_id)):
+    game = db.session.get(GameSession, reply.session_id)
+    if not may_host(current_user, game):
         abort(403)
     if request.form.get("remove") == "1":
-        library.unstar(entry.reply_id)
+        library.unstar(entry.reply_id, game.id)
         flash(_("Removed from the library."), "ok")
     else:
         library.set_anonymous(entry, request.form.get("anonymous") == "on")
-    back = request.form.get("back", "")
-    # Only back to a page of ours: never to another site.
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("records.library_page"))
+    return redirect(safe_path(request.form.get("back"), url_for("records.library_page")))
 
 
 # --- printable cards ----------------------------------------------------------------------
@@ -288,7 +292,7 @@ def library_entry(star_id: int):
 @bp.get("/decks/<int:deck_id>/print")
 def print_deck(deck_id: int):
     deck = db.session.get(Deck, deck_id)
-    if deck is None:
+    if deck is None or not (current_user.is_admin or deckstore.in_play(deck)):
         abort(404)
     cards = [c for c in deck.cards if c.enabled]
     sheets = [cards[i:i + 8] for i in range(0, len(cards), 8)]
