@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Flask
 
-from . import paths
-from .config import CONTENT_SECURITY_POLICY, DATABASE_POOL, DEFAULTS
+from . import catalogs, paths
+from .config import CONTENT_SECURITY_POLICY, DATABASE_POOL, DEFAULTS, data_dir
 from .database import pragmas  # noqa: F401  (SQLite settings on every connection)
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
 
@@ -18,6 +18,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
+        # The data folder: a checkout's instance/, else TRAINER_DATA_DIR or the per-user one (config.data_dir).
+        instance_path=str(data_dir()),
         static_folder=str(paths.STATIC),
         template_folder=str(paths.TEMPLATES),
     )
@@ -36,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(paths.MIGRATIONS))
     from .views.language import pick_locale
 
+    catalogs.ensure_compiled()  # a fresh clone has only the .po sources: never English by accident
     babel.init_app(app, locale_selector=pick_locale)
     csrf.init_app(app)
     _login(app)

@@ -1,4 +1,31 @@
-"""Defaults: the embedded setup (SQLite, one process) needs nothing else."""
+"""Defaults: the embedded setup (SQLite, one process) needs nothing else,
+and the data folder it keeps its database, secret key and backups in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from . import paths
+
+# The one name for the data folder: the command's --data-dir sets it too.
+DATA_DIR_VARIABLE = "TRAINER_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """TRAINER_DATA_DIR if given; a checkout's instance/ (as always); else the
+    platform's per-user data folder, never the installed package's folder:
+    ~/.local/share/too-sandy on Linux ($XDG_DATA_HOME), ~/Library/Application
+    Support/too-sandy on macOS, %LOCALAPPDATA%\\too-sandy on Windows."""
+    chosen = os.environ.get(DATA_DIR_VARIABLE)
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    if paths.CHECKOUT is not None:
+        return paths.CHECKOUT / "instance"
+    return Path(platformdirs.user_data_dir("too-sandy", appauthor=False))
+
 
 DEFAULTS = {
     # TRAINER_DATABASE_URL overrides; empty means SQLite in the instance folder.
