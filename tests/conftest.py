@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from flask import g
+from hypothesis import settings as hypothesis_settings
 
 from trainer import clock, create_app, paths
 from trainer.accounts import users as accounts
@@ -16,6 +17,12 @@ from trainer.live.sessions import SessionSettings, create_session, join
 from trainer.models import Deck, Player, User
 
 T0 = datetime(2026, 11, 23, 9, 0, 0)
+# Every Hypothesis test draws the same examples on every run: a verdict (or a
+# coverage assertion such as "the fuzz reached the awards rules") never rests
+# on the luck of the draw. A profile is the default for every @settings(...)
+# made after it is loaded, so the tests' own settings keep this.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.load_profile("repeatable")
 # Every app starts with the decks shipped in decks/ (one per language).
 SHIPPED_DECKS = len(list(paths.DECKS.glob("*.json")))
 
