@@ -18,13 +18,15 @@ ADMIN_ENDPOINTS = {
     "admin.index", "admin.decks", "admin.new_deck", "admin.deck", "admin.edit_deck", "admin.archive_deck",
     "admin.restore_deck", "admin.delete_deck", "admin.export_deck", "admin.add_card", "admin.paste_cards",
     "admin.edit_card", "admin.toggle_card", "admin.delete_card", "admin.new_import", "admin.import_preview",
-    "admin.cancel_import", "admin.users", "admin.edit_user", "admin.delete_user", "admin.backups", "admin.back_up_now",
+    "admin.cancel_import", "admin.users", "admin.edit_user", "admin.delete_user",
+    "admin.sign_out_user", "admin.backups", "admin.back_up_now",
     "admin.criteria", "admin.reset_criteria", "admin.retention_setting",
 }
 RECORDS_ENDPOINTS = {
     "records.report", "records.report_csv", "records.handout", "records.delete_session", "records.link_player",
     "records.star_reply", "records.team_list", "records.team", "records.add_member", "records.member",
-    "records.merge_member", "records.anonymise_member", "records.library_page", "records.library_csv",
+    "records.merge_member", "records.remove_member", "records.anonymise_member", "records.library_page",
+    "records.library_csv",
     "records.library_print", "records.library_entry", "records.print_deck",
 }
 HOST_ENDPOINTS = {"host.sessions", "host.new", "host.projector", "host.qr", "host.delete_preset"}

@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _database_url(app)
     _secret_key(app)
     _cookie_security(app)
+    _behind_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(paths.MIGRATIONS))
@@ -157,3 +158,15 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Behind nginx every request comes from nginx's address: with
+    TRAINER_TRUSTED_PROXIES=1 (one proxy in front) the client's address and
+    scheme are read from the X-Forwarded-For and X-Forwarded-Proto headers it
+    sets. Never trusted otherwise: anyone can send those headers."""
+    hops = int(app.config["TRUSTED_PROXIES"] or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

@@ -46,9 +46,20 @@ DEFAULTS = {
     # Socket events per connection: a steady rate with room for bursts.
     "EVENT_RATE": 8.0,
     "EVENT_BURST": 30,
-    # Failed joins (unknown room code) per address before a pause.
+    # Failed joins (unknown room code) in the window before a pause: per phone
+    # (the join page's cookie), and per address for all its phones together
+    # (an office's phones share one NAT address; a script can drop cookies).
     "JOIN_FAILURES_LIMIT": 30,
+    "JOIN_FAILURES_PER_ADDRESS": 300,
     "JOIN_FAILURES_WINDOW_SECONDS": 600,
+    # New players a room accepts a minute (per worker): a room of 2,000 phones
+    # joins within one; a script adding names by the hundred a second does not.
+    "ROOM_ARRIVALS_PER_MINUTE": 3000,
+    # How many proxies in front set X-Forwarded-For/-Proto (nginx: 1); 0 trusts none.
+    "TRUSTED_PROXIES": 0,
+    # A sign-in ends after this long without a page (the cookie is refused
+    # after it, wherever it was copied to); signing out ends it everywhere.
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     # "upgrade" runs the migrations on start (any earlier database is brought
     # up to date); tests use "create_all" for speed; "none" leaves it alone.
     "SCHEMA": "upgrade",

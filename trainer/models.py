@@ -237,14 +237,18 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The pages' language for this account; None: as the browser asks.
     language: Mapped[str | None] = mapped_column(String(8))
+    # Bumped by signing out (and an admin's "sign out everywhere"): every
+    # copy of an earlier session cookie stops opening pages.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 
     def get_id(self) -> str:
-        """What the session cookie keeps: a new password signs out every other browser."""
-        return f"{self.id}:{hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]}"
+        """What the session cookie keeps: a new password, or signing out, ends every copy of it."""
+        stamp = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        return f"{self.id}:{stamp}:{self.session_version or 0}"
 
 
 class LoginAttempt(db.Model):
@@ -252,7 +256,8 @@ class LoginAttempt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
-    username: Mapped[str] = mapped_column(String(40), default="")
+    # The account tried, folded to lower case (it need not exist).
+    username: Mapped[str] = mapped_column(String(40), default="", index=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 

@@ -24,7 +24,7 @@ _MESSAGES = {
         "This setup link has already been used or is no longer valid. Sign in, or ask an admin for an account."),
     "bad_login": lazy_gettext("That user name and password don't match. Check them and try again."),
     "slow_down": lazy_gettext(
-        "Too many failed sign-ins from this computer. Wait %(seconds)s seconds, then try again."),
+        "Too many failed sign-ins for this account or from this computer. Wait %(seconds)s seconds, then try again."),
     "locked_out": lazy_gettext(
         "Too many failed sign-ins from this computer. Signing in from here is blocked for "
         "%(minutes)s minutes; ask an admin if you forgot your password."),

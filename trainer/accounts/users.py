@@ -5,10 +5,11 @@ one-time link that creates the first admin."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
@@ -20,12 +21,29 @@ from .messages import AccountError
 ROLES = ("admin", "trainer")
 USERNAME = re.compile(r"^[A-Za-z0-9._-]{2,40}$")
 PASSWORD_MIN, PASSWORD_MAX = 8, 200
-# Failed sign-ins from one address within WINDOW: from the SLOW_AFTER-th on,
-# each try must wait twice as long as the last; at LOCK_AFTER the address is
-# refused for LOCKOUT.
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Failed sign-ins within WINDOW: from the ``slow_after``-th on, each try
+    must wait twice as long as the last (at most LOCKOUT); at ``lock_after``
+    (if any) tries are refused for LOCKOUT."""
+
+    slow_after: int
+    lock_after: int | None
+
+
 WINDOW = timedelta(minutes=15)
-SLOW_AFTER, LOCK_AFTER = 3, 10
 LOCKOUT = timedelta(minutes=15)
+# Counted three ways, none cleared by another account's success:
+# one account from one address (someone mistyping, or guessing),
+PAIR = Limit(slow_after=3, lock_after=10)
+# one account from anywhere (guessing from many addresses: slowed, never
+# locked, so nobody can lock an admin out from elsewhere),
+ACCOUNT = Limit(slow_after=10, lock_after=None)
+# and one address for any account (guessing many accounts; an office's
+# NAT or a proxy puts many people behind one address, hence the room).
+ADDRESS = Limit(slow_after=30, lock_after=100)
 
 
 def hash_password(password: str) -> str:
@@ -77,6 +95,12 @@ def set_password(user: User, password: str, confirm: str | None = None) -> None:
     db.session.commit()
 
 
+def end_sign_ins(user: User) -> None:
+    """Signing out: every copy of the account's session cookie stops opening pages."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.commit()
+
+
 def _other_admins(user: User) -> int:
     return db.session.scalar(
         select(func.count(User.id)).where(User.role == "admin", User.id != user.id)
@@ -105,22 +129,41 @@ def delete_user(user: User, acting: User | None = None) -> None:
 
 # --- signing in -------------------------------------------------------------------
 
-def throttled(address: str) -> AccountError | None:
-    """Why this address may not try now, or None."""
-    now = utcnow()
-    failures = list(db.session.scalars(
-        select(LoginAttempt.at).where(LoginAttempt.address == address, LoginAttempt.at > now - WINDOW)
-        .order_by(LoginAttempt.at)
-    ))
-    if len(failures) >= LOCK_AFTER:
+def _refusal(failures: list[datetime], limit: Limit, now: datetime) -> AccountError | None:
+    if limit.lock_after is not None and len(failures) >= limit.lock_after:
         until = failures[-1] + LOCKOUT
         if now < until:
             return AccountError("locked_out", minutes=max(1, round((until - now).total_seconds() / 60)))
-    elif len(failures) >= SLOW_AFTER:
-        until = failures[-1] + timedelta(seconds=2 ** (len(failures) - SLOW_AFTER + 1))
+    elif len(failures) >= limit.slow_after:
+        wait = min(LOCKOUT, timedelta(seconds=2 ** min(len(failures) - limit.slow_after + 1, 20)))
+        until = failures[-1] + wait
         if now < until:
             return AccountError("slow_down", seconds=max(1, round((until - now).total_seconds())))
     return None
+
+
+def _account_key(username: str) -> str:
+    return username.strip().lower()[:40]
+
+
+def throttled(address: str, username: str) -> AccountError | None:
+    """Why this sign-in may not be tried now, or None."""
+    now = utcnow()
+    account = _account_key(username)
+    rows = db.session.execute(
+        select(LoginAttempt.at, LoginAttempt.address, LoginAttempt.username)
+        .where(or_(LoginAttempt.address == address, LoginAttempt.username == account), LoginAttempt.at > now - WINDOW)
+        .order_by(LoginAttempt.at)
+    ).all()
+    counted = (
+        (PAIR, [at for at, a, u in rows if a == address and u == account]),
+        (ACCOUNT, [at for at, _a, u in rows if u == account]),
+        (ADDRESS, [at for at, a, _u in rows if a == address]),
+    )
+    refusals = [r for limit, failures in counted if (r := _refusal(failures, limit, now)) is not None]
+    # The longest wait is the one to tell: locked out before slowed down.
+    return max(refusals, default=None,
+               key=lambda r: (r.code == "locked_out", r.details.get("minutes", 0), r.details.get("seconds", 0)))
 
 
 # Checked when the name is unknown, so a wrong name takes as long as a wrong password.
@@ -130,7 +173,7 @@ _DUMMY_HASH = None
 def authenticate(username: str, password: str, address: str) -> User:
     """The user, or AccountError: bad_login, slow_down or locked_out."""
     global _DUMMY_HASH
-    refusal = throttled(address)
+    refusal = throttled(address, username)
     if refusal is not None:
         raise refusal
     user = find_user(username)
@@ -140,10 +183,13 @@ def authenticate(username: str, password: str, address: str) -> User:
     if user is None or not check_password_hash(user.password_hash, password):
         now = utcnow()
         db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - WINDOW - LOCKOUT))
-        db.session.add(LoginAttempt(address=address, username=username.strip()[:40], at=now))
+        db.session.add(LoginAttempt(address=address, username=_account_key(username), at=now))
         db.session.commit()
         raise AccountError("bad_login")
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.address == address))
+    # Only this account's failures from this address: another account's, or
+    # this one's from elsewhere, still count.
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.address == address,
+                                                  LoginAttempt.username == _account_key(username)))
     user.last_login_at = utcnow()
     db.session.commit()
     return user

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..accounts import users as accounts
 from ..refusals import Refusal
@@ -30,14 +30,23 @@ def login():
             error = refused.message
             status = 429 if refused.code in ("slow_down", "locked_out") else 400
         else:
-            login_user(user)
+            _signed_in(user)
             return redirect(safe_path(form.next.data, home_for(user)))
     return render_template("auth/login.html", form=form, error=error), status
+
+
+def _signed_in(user) -> None:
+    """A sign-in that lasts while it is used: the cookie is renewed on every
+    page and refused after PERMANENT_SESSION_LIFETIME without one."""
+    session.permanent = True
+    login_user(user)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    # Every copy of the cookie, not only this browser's, stops working.
+    accounts.end_sign_ins(current_user)
     logout_user()
     return redirect(url_for("home.index"))
 
@@ -55,7 +64,7 @@ def setup(token: str):
         except Refusal as refused:
             error = show_error(form, refused)
         else:
-            login_user(user)
+            _signed_in(user)
             return redirect(url_for("admin.decks"))
     return render_template("auth/setup.html", form=form, error=error), 400 if form.errors or error else 200
 

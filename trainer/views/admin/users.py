@@ -72,3 +72,14 @@ def delete_user(user_id: int):
                                is_me=user.id == current_user.id), 409
     done(_("Account “%(name)s” deleted; their sessions are kept.", name=user.username))
     return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/sign-out")
+def sign_out_user(user_id: int):
+    """Every copy of the account's session cookie stops working (a lost laptop, a shared computer)."""
+    user = get_or_404(User, user_id)
+    accounts.end_sign_ins(user)
+    if user.id == current_user.id:
+        return redirect(url_for("auth.login"))
+    done(_("Every sign-in of “%(name)s” has ended.", name=user.username))
+    return redirect(url_for("admin.edit_user", user_id=user.id))
