@@ -12,6 +12,7 @@ import pytest
 from conftest import PASSWORD, make_user, sign_in
 from socket_helpers import ack, last
 from sqlalchemy import func, select
+from test_records import play_a_round, reply_of
 
 from trainer.clock import utcnow
 from trainer.decks import store as deckstore
@@ -20,8 +21,6 @@ from trainer.live.sessions import SessionSettings, create_session
 from trainer.models import Card, Deck, ModelAnswer, Star, User
 from trainer.records import library
 from trainer.views.redirects import safe_path
-
-from test_records import play_a_round, reply_of
 
 
 @pytest.fixture
@@ -212,3 +211,196 @@ def test_signing_in_goes_back_only_to_this_site(app, client):
     make_user("ana")
     answer = client.post("/login", data={"username": "ana", "password": PASSWORD, "next": "/\t/evil.example/x"})
     assert answer.status_code == 302 and "evil" not in answer.headers["Location"]
+
+
+# --- 3. sign-in and join limits that look at more than the address ------------------------------
+
+
+def login(client, username, password=PASSWORD, address="10.0.0.7", **headers):
+    return client.post("/login", data={"username": username, "password": password},
+                       environ_base={"REMOTE_ADDR": address}, headers=headers)
+
+
+def test_signing_in_as_yourself_does_not_clear_your_guesses_at_the_admin(app, fake_clock):
+    make_user("boss", "admin")
+    make_user("trainer2")
+    attacker = app.test_client()
+    answers = []
+    for _ in range(15):
+        answers.append(login(attacker, "boss", "guess").status_code)
+        assert login(attacker, "trainer2").status_code == 302  # the attacker's own account
+        attacker.post("/logout")
+        fake_clock.advance(seconds=1)
+    assert answers[:3] == [400, 400, 400]
+    assert 429 in answers[3:], "slowed down after three guesses, own sign-ins or not"
+    assert answers.count(400) < 8
+
+
+def test_one_persons_failures_do_not_lock_out_others_at_the_same_address(app):
+    make_user("trainer1")
+    office = "10.0.0.7"
+    for _ in range(3):
+        assert login(app.test_client(), "trainer2", "guess", office).status_code == 400
+    assert login(app.test_client(), "trainer1", PASSWORD, office).status_code == 302
+
+
+def test_many_addresses_guessing_one_account_are_slowed_down(app, fake_clock):
+    make_user("boss", "admin")
+    for i in range(10):
+        assert login(app.test_client(), "boss", "guess", f"10.0.1.{i}").status_code == 400
+    assert login(app.test_client(), "boss", "guess", "10.0.2.1").status_code == 429
+    fake_clock.advance(minutes=16)
+    assert login(app.test_client(), "boss", PASSWORD, "10.0.2.1").status_code == 302
+
+
+def test_the_proxys_header_is_read_only_when_trusted(app):
+    make_user("trainer1")
+    spoofed = {"X-Forwarded-For": "203.0.113.9"}
+    for _ in range(3):
+        login(app.test_client(), "trainer1", "guess", "10.0.0.1", **spoofed)
+    # Not trusted: the three failures count against the real address, whatever the header says.
+    assert login(app.test_client(), "trainer1", "guess", "10.0.0.1",
+                 **{"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(tmp_path):
+    from trainer import create_app
+
+    behind = create_app({"TESTING": True, "SECRET_KEY": "x", "ASYNC_MODE": "threading", "SCHEMA": "create_all",
+                         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
+                         "WTF_CSRF_ENABLED": False, "TRUSTED_PROXIES": 1,
+                         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    with behind.app_context():
+        make_user("trainer1")
+        nginx = "127.0.0.1"
+        for _ in range(3):
+            login(behind.test_client(), "trainer1", "guess", nginx, **{"X-Forwarded-For": "203.0.113.9"})
+        assert login(behind.test_client(), "trainer1", "guess", nginx,
+                     **{"X-Forwarded-For": "203.0.113.9"}).status_code == 429
+        assert login(behind.test_client(), "trainer1", PASSWORD, nginx,
+                     **{"X-Forwarded-For": "198.51.100.1"}).status_code == 302
+        db.session.remove()
+        db.engine.dispose()
+
+
+def phone(app, address="10.0.0.7"):
+    """A phone that opened the join page (and so has its cookie)."""
+    browser = app.test_client()
+    browser.get("/join", environ_base={"REMOTE_ADDR": address})
+    return browser
+
+
+def try_code(browser, code, name="Ana", address="10.0.0.7"):
+    return browser.post("/api/join", json={"code": code, "name": name}, environ_base={"REMOTE_ADDR": address})
+
+
+def test_one_phones_wrong_codes_do_not_lock_out_the_office(app, seed):
+    seeded = seed(players=0)
+    attacker = phone(app)
+    answers = [try_code(attacker, "ZZZZZZ").status_code for _ in range(31)]
+    assert answers[:30] == [404] * 30 and answers[30] == 429
+    assert try_code(attacker, seeded.game.code).status_code == 429, "the guesser waits"
+    colleague = phone(app)
+    assert try_code(colleague, seeded.game.code, "Bohdan").status_code == 201
+
+
+def test_a_script_dropping_its_cookie_is_stopped_by_the_address_limit(app, seed):
+    app.config.update(JOIN_FAILURES_PER_ADDRESS=40)
+    seeded = seed(players=0)
+    statuses = [try_code(phone(app), "ZZZZZZ").status_code for _ in range(41)]
+    assert statuses[:40] == [404] * 40 and statuses[40] == 429
+    # Without any cookie the address itself is the phone: thirty tries.
+    assert try_code(app.test_client(), seeded.game.code, address="10.9.9.9").status_code == 201
+
+
+# --- 4. joins that grew a team's roster for good -------------------------------------------------
+
+
+def test_a_flood_of_joins_adds_nobody_to_the_roster_and_is_bounded(app, seed):
+    from trainer.live.throttle import arrivals
+    from trainer.models import Member, Player
+    from trainer.records import teams
+
+    app.config.update(ROOM_ARRIVALS_PER_MINUTE=50)
+    arrivals.rooms.clear()
+    trainer = make_user("trainer")
+    team = teams.create_team(trainer.id, "Front desk")
+    for name in ("Ana", "Ben"):
+        teams.add_member(team, name)
+    seeded = seed(players=0, team_id=team.id)
+    browser = phone(app)
+    statuses = [try_code(browser, seeded.game.code, f"Bot {i}").status_code for i in range(100)]
+    assert statuses.count(201) == 50 and statuses[50:] == [429] * 50
+    refused = try_code(browser, seeded.game.code, "Bot 100").get_json()
+    assert refused["code"] == "room_busy" and "at once" in refused["error"]
+    assert db.session.scalar(select(func.count(Member.id))) == 2, "the roster is as the trainer left it"
+    assert db.session.scalar(select(func.count(Player.id))) == 50
+
+
+def test_a_trainer_removes_a_roster_member_and_their_sessions_stay(app, seed, sockets, trainer_client):
+    from trainer.models import Member, Player
+    from trainer.records import teams
+
+    seeded = seed(players=1, names=["Ana"], rounds_total=1)
+    team = teams.create_team(seeded.trainer.id, "Front desk")
+    ana = teams.add_member(team, "Ana")
+    seeded.game.team_id = team.id
+    db.session.commit()
+    teams.link_player(seeded.game, seeded.players[0][0].id, ana.id)
+    unconfirmed = trainer_client.post(f"/members/{ana.id}/remove")
+    assert unconfirmed.status_code == 302 and db.session.get(Member, ana.id) is not None
+    assert trainer_client.post(f"/members/{ana.id}/remove", data={"confirm": "on"}).status_code == 302
+    assert db.session.get(Member, ana.id) is None
+    player = db.session.get(Player, seeded.players[0][0].id)
+    assert player.member_id is None and player.name == "Ana"
+    # Another trainer can't remove anyone from this team.
+    ben = teams.add_member(team, "Ben")
+    other = app.test_client()
+    sign_in(other, make_user("trainer2"))
+    assert other.post(f"/members/{ben.id}/remove", data={"confirm": "on"}).status_code == 403
+    assert db.session.get(Member, ben.id) is not None
+
+
+# --- 5. signing out that holds ----------------------------------------------------------------------
+
+
+def test_a_cookie_copied_before_signing_out_opens_nothing_after(app):
+    make_user("trainer1")
+    browser = app.test_client()
+    assert login(browser, "trainer1").status_code == 302
+    copied = browser.get_cookie("session").value
+    assert browser.get("/host/").status_code == 200
+    browser.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/host/").status_code == 302, "back to the sign-in page"
+
+
+def test_an_admin_signs_an_account_out_everywhere(app, admin_client):
+    trainer = make_user("trainer1")
+    laptop = app.test_client()
+    assert login(laptop, "trainer1").status_code == 302
+    assert laptop.get("/host/").status_code == 200
+    assert admin_client.post(f"/admin/users/{trainer.id}/sign-out").status_code == 302
+    assert laptop.get("/host/").status_code == 302
+    assert login(laptop, "trainer1").status_code == 302, "the password still works"
+    # Trainers can't sign anyone out.
+    assert laptop.post(f"/admin/users/{trainer.id}/sign-out").status_code == 403
+
+
+def test_a_sign_in_left_idle_expires_on_the_server(app):
+    from datetime import datetime, timedelta, timezone
+    from unittest import mock
+
+    make_user("trainer1")
+    browser = app.test_client()
+    assert login(browser, "trainer1").status_code == 302
+    copied = browser.get_cookie("session").value
+    later = datetime.now(timezone.utc) + app.permanent_session_lifetime + timedelta(minutes=1)
+    fresh = app.test_client()
+    fresh.set_cookie("session", copied)
+    assert fresh.get("/host/").status_code == 200, "within the idle time it works"
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    with mock.patch("itsdangerous.timed.TimestampSigner.get_timestamp", return_value=int(later.timestamp())):
+        assert thief.get("/host/").status_code == 302, "after it, the server refuses the cookie"

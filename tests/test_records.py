@@ -146,7 +146,7 @@ def join(client, code, **body):
     return client.post("/api/join", json={"code": code, "name": "", **body})
 
 
-def test_a_phone_picks_its_name_from_the_roster_and_new_names_join_it(seed, client, app):
+def test_a_phone_picks_its_name_from_the_roster_and_new_names_play_as_guests(seed, client, app):
     trainer = make_user("coach")
     team = teams.create_team(trainer.id, "Front desk")
     ana = teams.add_member(team, "Ana")
@@ -160,13 +160,19 @@ def test_a_phone_picks_its_name_from_the_roster_and_new_names_join_it(seed, clie
     assert picked.get_json()["member_id"] == ana.id and picked.get_json()["name"] == "Ana"
     new = join(app.test_client(), seeded.game.code, name="Dmytro")
     assert new.status_code == 201
-    dmytro = db.session.get(Member, new.get_json()["member_id"])
-    assert dmytro.team_id == team.id and dmytro.name == "Dmytro"
+    assert new.get_json()["member_id"] is None, "a new name is a guest: phones never grow the roster"
     # Typed as a look-alike of a member's name: that member, not a new one.
     other = seed(players=0, team_id=team.id)
     again = join(app.test_client(), other.game.code, name="АNA")
     assert again.get_json()["member_id"] == ana.id
-    assert db.session.scalar(select(func.count(Member.id))) == 2
+    assert db.session.scalar(select(func.count(Member.id))) == 1
+    # The trainer puts the guest on the roster from the report.
+    sign_in(client, seeded.trainer)
+    dmytro_player = db.session.scalar(select(Player).where(Player.name == "Dmytro"))
+    assert client.post(f"/host/{seeded.game.code}/players/{dmytro_player.id}/member",
+                       data={"member_id": "new"}).status_code == 302
+    dmytro = db.session.get(Member, db.session.get(Player, dmytro_player.id).member_id)
+    assert dmytro.team_id == team.id and dmytro.name == "Dmytro"
 
     refused = join(app.test_client(), seeded.game.code, member_id=999)
     assert refused.status_code == 400 and refused.get_json()["code"] == "unknown_member"

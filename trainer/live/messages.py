@@ -44,8 +44,10 @@ _MESSAGES = {
     "room_locked": lazy_gettext("The trainer has closed this session to new players. Ask them to open it."),
     "slow_down": lazy_gettext("That was a lot of requests at once. Wait a moment and try again."),
     "too_many_joins": lazy_gettext(
-        "Too many wrong room codes from this network. Wait a few minutes, then check the code on the projector."
+        "Too many wrong room codes from this phone or network. Wait a few minutes, then check the code on the "
+        "projector."
     ),
+    "room_busy": lazy_gettext("A lot of people are joining this room at once. Wait a moment, then tap Join again."),
     "no_cards": lazy_gettext("The chosen decks have no enabled cards."),
     "no_deck": lazy_gettext("Choose at least one deck."),
     "bad_writing_time": lazy_gettext("Writing time must be between %(low)s and %(high)s minutes."),

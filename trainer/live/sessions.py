@@ -144,17 +144,18 @@ def find_session(code: str) -> GameSession | None:
     )
 
 
-def find_session_and_count(code: str, count: Select[tuple[int]]) -> tuple[GameSession | None, int | None]:
-    """The session ``code`` names and ``count`` counted in the same query.
+def find_session_and_count(code: str, *counts: Select[tuple[int]]) -> tuple[GameSession | None, list[int] | None]:
+    """The session ``code`` names and each of ``counts`` counted in the same query.
 
-    A join asks both (is the address trying too many codes, and which
-    session is this); on PostgreSQL each query is a round trip. The count
-    is None when the code names no session: then ask it on its own.
+    A join asks both (is this phone trying too many codes, and which
+    session is this); on PostgreSQL each query is a round trip. The counts
+    are None when the code names no session: then ask them on their own.
     """
     row = db.session.execute(
-        select(GameSession, count.scalar_subquery()).where(GameSession.code == normalise_code(code))
+        select(GameSession, *(count.scalar_subquery() for count in counts))
+        .where(GameSession.code == normalise_code(code))
     ).first()
-    return (row[0], row[1] or 0) if row is not None else (None, None)
+    return (row[0], [n or 0 for n in row[1:]]) if row is not None else (None, None)
 
 
 def connecting_player(token: str) -> tuple[Player, bool] | None:

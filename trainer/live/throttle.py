@@ -9,6 +9,7 @@ connections on several workers gets each worker's rate).
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,15 +24,51 @@ def counting_attempts(kind: str, key: str, now: datetime, window: timedelta) -> 
     return select(func.count(Attempt.id)).where(Attempt.kind == kind, Attempt.key == key, Attempt.at > now - window)
 
 
-def recent_attempts(kind: str, key: str, now: datetime, window: timedelta) -> int:
-    return db.session.scalar(counting_attempts(kind, key, now, window)) or 0
+def recent(count: Select[tuple[int]]) -> int:
+    """Run a ``counting_attempts`` query on its own."""
+    return db.session.scalar(count) or 0
 
 
-def record_attempt(kind: str, key: str, now: datetime, window: timedelta) -> None:
-    """Count one attempt, and drop this key's attempts too old to matter."""
-    db.session.execute(delete(Attempt).where(Attempt.kind == kind, Attempt.key == key, Attempt.at <= now - window))
-    db.session.add(Attempt(kind=kind, key=key[:80], at=now))
+def record_attempts(keys: list[tuple[str, str]], now: datetime, window: timedelta) -> None:
+    """Count one attempt under each (kind, key), and drop their attempts too old to matter."""
+    for kind, key in keys:
+        db.session.execute(delete(Attempt).where(Attempt.kind == kind, Attempt.key == key[:80],
+                                                 Attempt.at <= now - window))
+        db.session.add(Attempt(kind=kind, key=key[:80], at=now))
     db.session.commit()
+
+
+class Arrivals:
+    """New players each room accepted in the last minute, in this worker.
+
+    Kept in memory: counting them in the database would cost every join of
+    a thousand-phone room another statement, and a flood arrives at one
+    worker (the bound per deployment is workers × the bound)."""
+
+    WINDOW = 60.0
+
+    def __init__(self) -> None:
+        self.rooms: dict[int, deque[float]] = {}
+
+    def admit(self, session_id: int, per_minute: int) -> bool:
+        now = time.monotonic()
+        if len(self.rooms) > 1000:
+            self._forget_quiet(now)
+        recent = self.rooms.setdefault(session_id, deque())
+        while recent and recent[0] <= now - self.WINDOW:
+            recent.popleft()
+        if len(recent) >= per_minute:
+            return False
+        recent.append(now)
+        return True
+
+    def _forget_quiet(self, now: float) -> None:
+        for session_id, recent in list(self.rooms.items()):
+            if not recent or recent[-1] <= now - self.WINDOW:
+                del self.rooms[session_id]
+
+
+arrivals = Arrivals()
 
 
 @dataclass

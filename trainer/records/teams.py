@@ -77,11 +77,35 @@ def add_member(team: Team, raw_name: str) -> Member:
     return member
 
 
-def find_or_add_member(team: Team, raw_name: str) -> Member:
-    """The roster's member with this name (however it is spelled), or a new one."""
-    name = _member_name(raw_name)
-    found = db.session.scalar(select(Member).where(Member.team_id == team.id, Member.name_key == name_key(name)))
-    return found if found is not None else add_member(team, name)
+def find_member(team: Team, raw_name: str) -> Member | None:
+    """The roster's member with this name (however it is spelled), if any."""
+    try:
+        name = _member_name(raw_name)
+    except RecordsError:
+        return None
+    return db.session.scalar(
+        select(Member).where(Member.team_id == team.id, Member.name_key == name_key(name), ~Member.anonymised)
+    )
+
+
+def add_guest(session: GameSession, player_id: int) -> Member:
+    """The trainer puts a guest of the session on the team's roster, under the name they played with."""
+    if session.team_id is None:
+        raise RecordsError("no_team")
+    player = db.session.get(Player, player_id)
+    if player is None or player.session_id != session.id or player.removed:
+        raise RecordsError("not_a_player")
+    team = db.session.get(Team, session.team_id)
+    member = find_member(team, player.name) or add_member(team, player.name)
+    link_player(session, player_id, member.id)
+    return member
+
+
+def remove_member(member: Member) -> None:
+    """Off the roster: their sessions stay, their players become guests again (names kept)."""
+    db.session.execute(update(Player).where(Player.member_id == member.id).values(member_id=None))
+    db.session.delete(member)
+    db.session.commit()
 
 
 def roster(team: Team) -> list[Member]:

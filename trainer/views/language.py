@@ -11,6 +11,7 @@ is skipped, never an error. The command line speaks the terminal's language.
 from __future__ import annotations
 
 import os
+
 from flask import Blueprint, current_app, g, has_request_context, redirect, request
 from flask_login import current_user
 

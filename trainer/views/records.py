@@ -103,7 +103,10 @@ def link_player(code: str, player_id: int):
     game = hosted_session(code)
     raw = request.form.get("member_id", "")
     try:
-        teams.link_player(game, player_id, row_id(raw))
+        if raw == "new":
+            teams.add_guest(game, player_id)
+        else:
+            teams.link_player(game, player_id, row_id(raw))
     except Refusal as refused:
         flash(refused.message, "error")
     return redirect(url_for("records.report", code=code) + f"#player-{player_id}")
@@ -197,6 +200,19 @@ def merge_member(member_id: int):
     else:
         flash(_("%(gone)s merged into %(kept)s.", gone=name, kept=keep.name), "ok")
     return redirect(url_for("records.member", member_id=member_id))
+
+
+@bp.post("/members/<int:member_id>/remove")
+def remove_member(member_id: int):
+    """Off the roster (a name added by mistake, someone who left); their sessions stay, as a guest's."""
+    found = _member(member_id)
+    name, team_id = found.name, found.team_id
+    if request.form.get("confirm") != "on":
+        flash(_("Tick the box to confirm."), "error")
+        return redirect(url_for("records.member", member_id=member_id))
+    teams.remove_member(found)
+    flash(_("%(name)s is no longer on the roster; their sessions are kept.", name=name), "ok")
+    return redirect(url_for("records.team", team_id=team_id))
 
 
 @bp.post("/members/<int:member_id>/anonymise")
