@@ -404,3 +404,58 @@ def test_a_sign_in_left_idle_expires_on_the_server(app):
     thief.set_cookie("session", copied)
     with mock.patch("itsdangerous.timed.TimestampSigner.get_timestamp", return_value=int(later.timestamp())):
         assert thief.get("/host/").status_code == 302, "after it, the server refuses the cookie"
+
+
+# --- 7. deck files that froze the server ------------------------------------------------------------
+
+
+def deck_upload(client, content: bytes, name: str):
+    from test_studio_files import upload
+
+    return upload(client, content, name)
+
+
+def test_a_json_deck_nested_a_hundred_thousand_deep_is_refused_with_a_sentence(app, admin_client):
+    decks_before = db.session.scalar(select(func.count(Deck.id)))
+    answer = deck_upload(admin_client, b"[" * 100_000 + b"]" * 100_000, "deep.json")
+    assert answer.status_code == 400
+    assert "nested far deeper than a deck" in answer.get_data(as_text=True)
+    hidden_in_a_deck = ('{"format": "too-sandy-deck/1", "name": "X", "language": "en", "cards": '
+                        + '[' * 5000 + ']' * 5000 + '}').encode()
+    assert deck_upload(admin_client, hidden_in_a_deck, "deep2.json").status_code == 400
+    assert db.session.scalar(select(func.count(Deck.id))) == decks_before
+
+
+def test_brackets_inside_a_decks_text_are_not_nesting(app, admin_client):
+    from trainer.decks.files import read_file
+
+    text = '{"format": "too-sandy-deck/1", "name": "X", "language": "en", "cards": [' \
+        '{"complaint": "Why [[[[[[[[[[[[[[[[[[[[[[[[[[ {{{{{{{{{{{{{{{{{{{{ \\" [[[[ so sandy?", "theme": "beach"}]}'
+    assert [row.text[:5] for row in read_file("x.json", text.encode()).rows] == ["Why ["]
+
+
+def test_a_csv_of_a_quarter_million_rows_is_refused_at_once(app, admin_client):
+    rows = "complaint,coach_note,theme,difficulty\n" + "".join(f"x{i},n,beach,1\n" for i in range(250_000))
+    answer = deck_upload(admin_client, rows.encode()[:1_900_000], "huge.csv")
+    assert answer.status_code == 400
+    assert "more than 1000 cards" in answer.get_data(as_text=True)
+
+
+def test_a_long_preview_is_read_once_and_shown_a_page_at_a_time(app, admin_client, monkeypatch):
+    from trainer.decks import files, imports
+
+    rows = "complaint,coach_note,theme,difficulty\n" + "".join(
+        f"The sand on beach {i} is too sandy,Offer a towel,beach,1\n" for i in range(250))
+    reads = []
+    real_read = files.read_file
+    monkeypatch.setattr(imports, "read_file", lambda *args: reads.append(args[0]) or real_read(*args))
+    answer = deck_upload(admin_client, rows.encode(), "long.csv")
+    assert answer.status_code == 302
+    preview = answer.headers["Location"]
+    first = admin_client.get(preview).get_data(as_text=True)
+    assert "beach 0 is" in first and "beach 99 is" in first and "beach 100 is" not in first
+    assert "Page 1 of 3" in first
+    third = admin_client.get(preview + "?page=3").get_data(as_text=True)
+    assert "beach 249 is" in third and "beach 199 is" not in third
+    assert admin_client.get(preview + "?page=99").status_code == 200
+    assert reads == ["long.csv"], "read when uploaded, never again for its previews"

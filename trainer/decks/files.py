@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -28,6 +29,15 @@ from .rules import (
 
 DECK_FORMAT = "too-sandy-deck/1"
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# A file of more cards than this is refused whole (the largest shipped deck
+# has a few dozen); reading stops at the first row past it.
+MAX_CARDS = 1000
+# A deck file is an object holding a list of card objects: three levels.
+# Python's JSON reader recurses once a level, so a file nested 100,000 deep
+# would raise RecursionError instead of a sentence.
+MAX_JSON_DEPTH = 16
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 CSV_COLUMNS = ("complaint", "coach_note", "theme", "difficulty", "enabled")
 _HEADER_ALIASES = {"coach": "coach_note", "note": "coach_note", "coachs_note": "coach_note", "text": "complaint"}
 # A cell starting with one of these runs as a formula in a spreadsheet; the
@@ -95,8 +105,25 @@ class ParsedFile(SplitRows):
 
 # --- reading ---------------------------------------------------------------
 
-def read_file(filename: str, data: bytes) -> ParsedFile:
-    """Bytes of an uploaded or given file → its rows; refuses unreadable files."""
+def _ticker(pause: Callable[[], None] | None, every: int = 100) -> Callable[[], None]:
+    """Calls ``pause`` once every ``every`` calls: a long file lets the server's
+    other work (every live game on this worker) run between its rows."""
+    count = 0
+
+    def tick() -> None:
+        nonlocal count
+        count += 1
+        if pause is not None and count % every == 0:
+            pause()
+
+    return tick
+
+
+def read_file(filename: str, data: bytes, pause: Callable[[], None] | None = None) -> ParsedFile:
+    """Bytes of an uploaded or given file → its rows; refuses unreadable files.
+
+    ``pause`` is called now and then while reading (the server yields to its
+    other work there)."""
     if len(data) > MAX_FILE_BYTES:
         raise DeckFileRefused("too_big", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
     suffix = PurePath(filename).suffix.lower()
@@ -111,7 +138,11 @@ def read_file(filename: str, data: bytes) -> ParsedFile:
     if not text.strip():
         raise DeckFileRefused("empty_file")
     looks_json = text.lstrip().startswith(("{", "["))
-    parsed = parse_json(text) if suffix == ".json" or (suffix != ".csv" and looks_json) else parse_csv(text)
+    tick = _ticker(pause)
+    if suffix == ".json" or (suffix != ".csv" and looks_json):
+        parsed = parse_json(text, tick)
+    else:
+        parsed = parse_csv(text, tick)
     if not parsed.rows:
         raise DeckFileRefused("no_cards")
     return parsed
@@ -135,7 +166,7 @@ def _headers(line: str, delimiter: str) -> list[str]:
     return [_header_name(cell) for cell in next(csv.reader([line], delimiter=delimiter), [])]
 
 
-def parse_csv(text: str) -> ParsedFile:
+def parse_csv(text: str, tick: Callable[[], None] = lambda: None) -> ParsedFile:
     delimiter, text = _choose_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -147,9 +178,12 @@ def parse_csv(text: str) -> ParsedFile:
     rows, line = [], reader.line_num
     try:
         for cells in reader:
+            tick()
             start, line = line + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue  # spreadsheets leave blank rows at the end
+            if len(rows) == MAX_CARDS:
+                raise DeckFileRefused("too_many_cards", limit=MAX_CARDS)
             if any(cell.strip() for cell in cells[len(header):]):
                 # Shifted cells would make every later column wrong too: say the cause once.
                 rows.append(Row(start, cells[header.index("complaint")], None, (Problem("extra_cells"),)))
@@ -192,7 +226,7 @@ class _LinedList(list):
     lines: list[int] = []
 
 
-def _lined_decoder(text: str) -> json.JSONDecoder:
+def _lined_decoder(text: str, tick: Callable[[], None]) -> json.JSONDecoder:
     """A decoder whose lists know the line each of their items starts on."""
     from bisect import bisect_right
     from json.scanner import py_make_scanner
@@ -204,6 +238,7 @@ def _lined_decoder(text: str) -> json.JSONDecoder:
         starts = []
 
         def recording(string, index):
+            tick()
             starts.append(index)
             return scan_once(string, index)
 
@@ -217,7 +252,20 @@ def _lined_decoder(text: str) -> json.JSONDecoder:
     return decoder
 
 
-def parse_json(text: str) -> ParsedFile:
+def _too_deep(text: str) -> bool:
+    """Whether brackets outside strings nest deeper than MAX_JSON_DEPTH (read
+    before parsing: the scan is linear and never recurses)."""
+    depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            return True
+    return False
+
+
+def parse_json(text: str, tick: Callable[[], None] = lambda: None) -> ParsedFile:
+    if _too_deep(text):
+        raise DeckFileRefused("too_deep")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as broken:
@@ -226,12 +274,15 @@ def parse_json(text: str) -> ParsedFile:
         raise DeckFileRefused("wrong_format", expected=DECK_FORMAT)
     if not isinstance(data.get("cards"), list):
         raise DeckFileRefused("no_cards_list")
+    if len(data["cards"]) > MAX_CARDS:
+        raise DeckFileRefused("too_many_cards", limit=MAX_CARDS)
     meta, problem = check_meta(data)
     if problem:
         raise DeckFileRefused(problem.code, **problem.details)
-    cards = _lined_decoder(text).decode(text)["cards"]
+    cards = _lined_decoder(text, tick).decode(text)["cards"]
     rows = []
     for number, (item, line) in enumerate(zip(cards, cards.lines, strict=True), start=1):
+        tick()
         if not isinstance(item, dict):
             rows.append(Row(line, json.dumps(item)[:80], None, (Problem("not_a_card", number=number),)))
         else:

@@ -9,6 +9,7 @@ id and tied to the admin who uploaded it.
 from __future__ import annotations
 
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePath
@@ -16,7 +17,7 @@ from pathlib import PurePath
 from sqlalchemy import delete, select
 
 from ..clock import utcnow
-from ..extensions import db
+from ..extensions import db, socketio
 from ..models import Deck, DeckUpload, User
 from . import store
 from .files import ParsedFile, Row, SplitRows, read_file
@@ -91,9 +92,35 @@ def import_path(path, deck_name: str = "", skip_invalid: bool = False) -> tuple[
 
 # --- uploads kept between preview and confirmation -----------------------------
 
+# Each worker keeps the files it read for the previews it showed: paging
+# through a preview, or looking at it again, never reads the file again.
+_READ: OrderedDict[str, ParsedFile] = OrderedDict()
+_READ_KEPT = 8
+
+
+def _cooperate() -> None:
+    """Between rows of a long file: every live game on this worker gets its turn."""
+    socketio.sleep(0)
+
+
+def _remember(upload_id: str, parsed: ParsedFile) -> ParsedFile:
+    _READ[upload_id] = parsed
+    _READ.move_to_end(upload_id)
+    while len(_READ) > _READ_KEPT:
+        _READ.popitem(last=False)
+    return parsed
+
+
+def _read(upload: DeckUpload) -> ParsedFile:
+    parsed = _READ.get(upload.id)
+    if parsed is None:  # read by another worker, or long ago
+        parsed = _remember(upload.id, read_file(upload.filename, upload.content, _cooperate))
+    return parsed
+
+
 def stage_upload(user: User, filename: str, data: bytes, deck: Deck | None = None, deck_name: str = "") -> DeckUpload:
     """Keep a readable file for its preview; unreadable files raise DeckFileRefused."""
-    read_file(filename, data)
+    parsed = read_file(filename, data, _cooperate)
     db.session.execute(delete(DeckUpload).where(DeckUpload.created_at < utcnow() - UPLOAD_LIFETIME))
     upload = DeckUpload(
         id=secrets.token_urlsafe(16), user_id=user.id, filename=PurePath(filename).name[:200],
@@ -101,6 +128,7 @@ def stage_upload(user: User, filename: str, data: bytes, deck: Deck | None = Non
     )
     db.session.add(upload)
     db.session.commit()
+    _remember(upload.id, parsed)
     return upload
 
 
@@ -112,12 +140,13 @@ def find_upload(upload_id: str, user: User) -> DeckUpload | None:
 
 
 def plan_upload(upload: DeckUpload) -> ImportPlan:
-    parsed = read_file(upload.filename, upload.content)
+    """What the upload would add to its deck as the deck is now (its file read once)."""
     deck = db.session.get(Deck, upload.deck_id) if upload.deck_id else None
-    return plan_import(parsed, upload.filename, deck=deck, deck_name=upload.deck_name)
+    return plan_import(_read(upload), upload.filename, deck=deck, deck_name=upload.deck_name)
 
 
 def discard_upload(upload: DeckUpload) -> None:
+    _READ.pop(upload.id, None)
     db.session.delete(upload)
     db.session.commit()
 
@@ -127,4 +156,3 @@ def confirm_upload(upload: DeckUpload, skip_invalid: bool) -> tuple[Deck, int]:
     deck, added = run_import(plan_upload(upload), skip_invalid)
     discard_upload(upload)
     return deck, added
-

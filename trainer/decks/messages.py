@@ -25,6 +25,8 @@ THEME_LABELS = {
 _MESSAGES = {
     # whole files
     "too_big": lazy_gettext("The file is over %(limit_mb)s MB. Split it into smaller files."),
+    "too_many_cards": lazy_gettext("The file has more than %(limit)s cards. Split it into smaller files."),
+    "too_deep": lazy_gettext("The file is not a deck: its lists and objects are nested far deeper than a deck's."),
     "not_utf8": lazy_gettext(
         "The file is not UTF-8 text. In Excel choose “CSV UTF-8” when saving; "
         "in LibreOffice choose the “Unicode (UTF-8)” character set."),

@@ -21,6 +21,9 @@ from . import bp
 from .common import done, get_or_404
 
 
+PREVIEW_PAGE = 100
+
+
 def _target_deck() -> Deck | None:
     deck_id = request.args.get("deck", "")
     return get_or_404(Deck, number) if (number := row_id(deck_id)) else None
@@ -67,10 +70,14 @@ def import_preview(upload_id: str):
                           added, name=deck.name))
             return redirect(url_for("admin.deck", deck_id=deck.id))
     plan = deckimport.plan_upload(upload)
+    # A long file is shown a page at a time: the page of its refused rows and of its cards.
+    pages = max(1, -(-max(len(plan.bad), len(plan.good)) // PREVIEW_PAGE))
+    page = min(row_id(request.args.get("page", "1")) or 1, pages)
+    first = (page - 1) * PREVIEW_PAGE
     return render_template(
         "admin/import_preview.html", upload=upload, plan=plan, form=form, error=error,
-        bad_rows=[(row, problem_text(row.problems)) for row in plan.bad],
-        theme_labels=THEME_LABELS,
+        bad_rows=[(row, problem_text(row.problems)) for row in plan.bad[first:first + PREVIEW_PAGE]],
+        theme_labels=THEME_LABELS, page=page, pages=pages, first=first, page_size=PREVIEW_PAGE,
     ), 400 if error else 200
 
 
