@@ -20,7 +20,6 @@ from ..forms import ConfirmImportForm, UploadForm
 from . import bp
 from .common import done, get_or_404
 
-
 PREVIEW_PAGE = 100
 
 
