@@ -1,36 +1,17 @@
-"""Production entry point: async patching first, then the app.
+"""Production entry point of a checkout: the work is trainer/wsgi.py's.
 
     python wsgi.py              serve on 0.0.0.0:$PORT (default 5000)
     gunicorn -k eventlet -w 1 wsgi:app
 
-TRAINER_ASYNC_MODE picks the server: eventlet (default, as the brief names),
-gevent, or threading. This is the only module that monkey-patches.
+trainer/wsgi.py is run by path, not imported, so its async patching comes
+before the trainer package (and Flask, and threading) is imported.
 """
 
-import os
+import runpy
+from pathlib import Path
 
-ASYNC_MODE = os.environ.get("TRAINER_ASYNC_MODE", "eventlet")
-
-if ASYNC_MODE == "eventlet":
-    import eventlet
-
-    eventlet.monkey_patch()
-    # psycopg's C wait would block the hub on every PostgreSQL query.
-    from trainer.database.green import use_green_wait
-
-    use_green_wait()
-elif ASYNC_MODE == "gevent":
-    from gevent import monkey
-
-    monkey.patch_all()
-
-from trainer import create_app  # noqa: E402  (must follow the patching)
-from trainer.serve import start_worker  # noqa: E402
-
-app = create_app({"ASYNC_MODE": ASYNC_MODE})
-start_worker(app)
+_entry = runpy.run_path(str(Path(__file__).resolve().parent / "trainer" / "wsgi.py"), run_name="trainer_wsgi")
+app = _entry["app"]
 
 if __name__ == "__main__":
-    from trainer.serve import serve
-
-    serve(app)
+    _entry["main"]()

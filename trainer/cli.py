@@ -1,22 +1,35 @@
-"""``flask --app trainer ...`` commands: thin wrappers over tested functions.
+"""The ``too-sandy`` command (and ``python -m trainer``): Flask's CLI around
+create_app, so every ``flask --app trainer ...`` command is here under a name
+a user can guess, plus ``serve``. Commands are thin wrappers over tested
+functions; their help speaks the terminal's language (LC_ALL, LC_MESSAGES or
+LANG), as their messages do.
 
 Exit codes: 0 done, 1 refused (with the reason on stderr), 2 bad usage.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+import os
 import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import click
+from babel.support import NullTranslations, Translations
 from flask import Flask
+from flask.cli import FlaskGroup, routes_command, shell_command
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 
-from . import paths
+from . import catalogs, paths
 from .accounts import users as accounts
 from .accounts.messages import AccountError
 from .clock import utcnow
+from .config import DATA_DIR_VARIABLE, DEFAULTS
 from .database.backup import BackupError, backup_sqlite, restore_sqlite
 from .database.schema import known_revisions
 from .decks import imports as deckimport
@@ -26,6 +39,51 @@ from .decks.messages import problem_text, studio_message
 from .decks.shipped import load_shipped_decks
 from .extensions import db
 from .refusals import Refusal
+
+
+def terminal_language() -> str | None:
+    """The language the terminal asks for, if Too Sandy speaks it (as views.language reads it, without an app)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            code = value.split(".")[0].split("_")[0].lower()
+            return code if code in DEFAULTS["LANGUAGES"] else None
+    return None
+
+
+@functools.cache
+def _help_catalog(language: str) -> NullTranslations:
+    try:
+        catalogs.ensure_compiled()
+    except catalogs.CatalogsNotWritable:
+        pass  # help in English; starting the app will say what to run
+    return Translations.load(str(paths.TRANSLATIONS), [language])
+
+
+def _in_terminal_language(text: str) -> str:
+    language = terminal_language()
+    return text if language in (None, "en") else _help_catalog(language).gettext(text)
+
+
+def _l(text: str) -> LazyString:
+    """Help text, translated when it is shown: it is written before any app (or terminal) is known."""
+    return LazyString(_in_terminal_language, text)
+
+
+class HelpOption(click.Option):
+    """An option whose help is translated when shown (click keeps a plain copy of it)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.help_source = kwargs.get("help")
+
+    def get_help_record(self, ctx: click.Context):
+        if self.help_source is not None:
+            self.help = str(self.help_source)
+        return super().get_help_record(ctx)
+
+
+option = functools.partial(click.option, cls=HelpOption)
 
 
 def _password() -> str:
@@ -43,9 +101,8 @@ def _user(name: str):
 
 
 def register(app: Flask) -> None:
-    @app.cli.command("load-decks")
+    @app.cli.command("load-decks", help=_l("Load shipped decks that are not in the database yet."))
     def load_decks_command() -> None:
-        """Load shipped decks that are not in the database yet."""
         added = load_shipped_decks(paths.DECKS)
         if added:
             click.echo(ngettext("Added %(num)s deck: %(names)s.", "Added %(num)s decks: %(names)s.", len(added),
@@ -53,10 +110,9 @@ def register(app: Flask) -> None:
         else:
             click.echo(_("Every shipped deck is already here; nothing to add."))
 
-    @app.cli.command("backup")
+    @app.cli.command("backup", help=_l("Copy the live SQLite database to PATH, safely, while games run."))
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     def backup_command(path: Path) -> None:
-        """Copy the live SQLite database to PATH, safely, while games run."""
         try:
             pages = backup_sqlite(db.engine, path)
         except BackupError as problem:
@@ -64,10 +120,9 @@ def register(app: Flask) -> None:
         click.echo(ngettext("Backed up %(num)s page to %(path)s.", "Backed up %(num)s pages to %(path)s.", pages,
                             path=path))
 
-    @app.cli.command("restore")
+    @app.cli.command("restore", help=_l("Put a backup in place of the SQLite database. Stop the server first."))
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     def restore_command(path: Path) -> None:
-        """Put a backup in place of the SQLite database. Stop the server first."""
         if db.engine.dialect.name != "sqlite" or not db.engine.url.database:
             raise click.ClickException(_("restore puts back SQLite backups; for PostgreSQL use pg_restore "
                                          "(see docs/deploy.md)."))
@@ -84,16 +139,15 @@ def register(app: Flask) -> None:
     app.cli.add_command(decks)
 
 
-@click.group(help="Admin and trainer accounts.")
+@click.group(help=_l("Admin and trainer accounts."))
 def users() -> None:
     pass
 
 
-@users.command("create")
+@users.command("create", help=_l("Create an account; the password is read from stdin."))
 @click.argument("name")
 @click.option("--role", type=click.Choice(accounts.ROLES), default="trainer", show_default=True)
 def create_user_command(name: str, role: str) -> None:
-    """Create an account; the password is read from stdin."""
     try:
         user = accounts.create_user(name, _password(), role)
     except Refusal as refused:
@@ -101,18 +155,16 @@ def create_user_command(name: str, role: str) -> None:
     click.echo(_("Created %(role)s account “%(name)s”.", role=user.role, name=user.username))
 
 
-@users.command("list")
+@users.command("list", help=_l("Every account, admins first."))
 def list_users_command() -> None:
-    """Every account, admins first."""
     for user in accounts.all_users():
         last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "-"
         click.echo(f"{user.username:<24} {user.role:<8} {user.created_at:%Y-%m-%d}  {last}")
 
 
-@users.command("set-password")
+@users.command("set-password", help=_l("Give an account a new password (from stdin); it is signed out everywhere."))
 @click.argument("name")
 def set_password_command(name: str) -> None:
-    """Give an account a new password (from stdin); it is signed out everywhere."""
     user = _user(name)
     try:
         accounts.set_password(user, _password())
@@ -121,10 +173,9 @@ def set_password_command(name: str) -> None:
     click.echo(_("Password changed for “%(name)s”.", name=user.username))
 
 
-@users.command("delete")
+@users.command("delete", help=_l("Delete an account; its sessions are kept without an owner."))
 @click.argument("name")
 def delete_user_command(name: str) -> None:
-    """Delete an account; its sessions are kept without an owner."""
     user = _user(name)
     try:
         accounts.delete_user(user)
@@ -133,14 +184,13 @@ def delete_user_command(name: str) -> None:
     click.echo(_("Deleted “%(name)s”.", name=name))
 
 
-@click.group(help="Complaint decks: list, import, export.")
+@click.group(help=_l("Complaint decks: list, import, export."))
 def decks() -> None:
     pass
 
 
-@decks.command("list")
+@decks.command("list", help=_l("Every deck with its card count; archived decks last."))
 def list_decks_command() -> None:
-    """Every deck with its card count; archived decks last."""
     for archived in (False, True):
         for row in deckstore.deck_rows(archived=archived):
             state = "archived" if archived else ("enabled" if row.deck.enabled else "disabled")
@@ -148,13 +198,12 @@ def list_decks_command() -> None:
                        f"{row.cards:>5} cards  {state}")
 
 
-@decks.command("import")
+@decks.command("import", help=_l("Import a CSV or JSON deck file: all rows, or nothing (unless --skip-invalid)."))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--deck", "deck_name", default="", help="The deck to add to (made if missing). "
-              "Default: the name in a JSON file, or the file's name.")
-@click.option("--skip-invalid", is_flag=True, help="Import the good rows even if some rows are bad.")
+@option("--deck", "deck_name", default="", help=_l("The deck to add to (made if missing). "
+                                                  "Default: the name in a JSON file, or the file's name."))
+@option("--skip-invalid", is_flag=True, help=_l("Import the good rows even if some rows are bad."))
 def import_deck_command(path: Path, deck_name: str, skip_invalid: bool) -> None:
-    """Import a CSV or JSON deck file: all rows, or nothing (unless --skip-invalid)."""
     try:
         plan, deck, added = deckimport.import_path(path, deck_name, skip_invalid)
     except DeckFileRefused as refused:
@@ -176,13 +225,12 @@ def _list_bad_rows(plan) -> None:
         click.echo(_("line %(line)s: %(reason)s", line=row.line, reason=problem_text(row.problems)), err=True)
 
 
-@decks.command("export")
+@decks.command("export", help=_l("Export a deck (by name or slug) as CSV or JSON."))
 @click.argument("name")
 @click.option("--format", "kind", type=click.Choice(["csv", "json"]), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write here instead of to stdout.")
+@option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help=_l("Write here instead of to stdout."))
 def export_deck_command(name: str, kind: str, output: Path | None) -> None:
-    """Export a deck (by name or slug) as CSV or JSON."""
     deck = deckstore.find_deck(name)
     if deck is None:
         raise click.ClickException(_("There is no deck called “%(name)s”. See: decks list", name=name))
@@ -195,3 +243,76 @@ def export_deck_command(name: str, kind: str, output: Path | None) -> None:
         output.write_bytes(data)
         click.echo(ngettext("Wrote %(num)s card to %(path)s.", "Wrote %(num)s cards to %(path)s.", len(cards),
                             path=output), err=True)
+
+
+# --- too-sandy: the group around the app --------------------------------------------
+
+def version() -> str:
+    """pyproject.toml's version: read there in a checkout, from the installed metadata otherwise."""
+    if paths.CHECKOUT is not None:
+        with (paths.CHECKOUT / "pyproject.toml").open("rb") as project:
+            return tomllib.load(project)["project"]["version"]
+    return metadata.version("too-sandy")
+
+
+# Commands that come from Flask and Flask-Migrate, with help a Too Sandy user can read.
+BORROWED_HELP = {
+    "db": _l("Database migrations (Flask-Migrate): the server upgrades on start; see docs/deploy.md."),
+    "shell": _l("A Python shell inside the app, for an administrator who knows Python."),
+    "routes": _l("Every URL the server answers."),
+}
+
+
+class TooSandy(FlaskGroup):
+    """Flask's group around create_app (app.cli's commands join it), without Flask's own
+    --app, --env-file and --debug (there is one app) or `run` (serve runs the real server)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(create_app=_create_app, add_default_commands=False, add_version_option=False,
+                         load_dotenv=False, set_debug_flag=False, **kwargs)
+        self.params = [param for param in self.params if param.name not in ("env_file", "app", "debug")]
+        for borrowed in (shell_command, routes_command):
+            self.add_command(borrowed)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None and name in BORROWED_HELP:
+            command = copy.copy(command)
+            command.help = command.short_help = BORROWED_HELP[name]
+        return command
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+def _use_data_dir(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        # Through the environment: the app reads it, and so does the server serve starts.
+        os.environ[DATA_DIR_VARIABLE] = str(Path(value).expanduser().resolve())
+
+
+@click.group("too-sandy", cls=TooSandy, help=_l(
+    "Too Sandy: a realtime training game for customer-facing teams. Start it with `too-sandy serve`."))
+@click.version_option(version(), "--version", cls=HelpOption, prog_name="too-sandy", message="%(prog)s %(version)s",
+                      help=_l("Show the version and exit."))
+@option("--data-dir", type=click.Path(file_okay=False), envvar=DATA_DIR_VARIABLE, is_eager=True,
+        expose_value=False, callback=_use_data_dir,
+        help=_l("Where the database, the secret key and backups live (default: a checkout's instance/ "
+                "folder, else your user's data folder)."))
+def main() -> None:
+    pass
+
+
+@main.command("serve", help=_l("Run the server: it prints the projector's address, the phones' address "
+                               "and, while there is no admin, the first-run link."))
+@option("--host", default="0.0.0.0", envvar="HOST", show_default=True,
+        help=_l("The address to listen on (127.0.0.1: this computer only)."))
+@option("--port", default=5000, type=click.IntRange(1, 65535), envvar="PORT", show_default=True,
+        help=_l("The port to listen on."))
+def serve_command(host: str, port: int) -> None:
+    from .serve import run_server
+
+    run_server(host, port)

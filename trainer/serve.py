@@ -6,6 +6,8 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -129,6 +131,24 @@ def _back_up_forever(app: Flask) -> None:
         except Exception:  # a full disk must not stop the game; say so and try later
             log.exception("scheduled backup failed; free space under %s", backup_folder(app))
         socketio.sleep(BACKUP_CHECK_SECONDS)
+
+
+# The serving process's entry module (async patching first); see run_server.
+ENTRY = Path(__file__).resolve().parent / "wsgi.py"
+
+
+def run_server(host: str, port: int) -> None:
+    """``too-sandy serve``: trainer/wsgi.py in a fresh interpreter, since this
+    one has imported Flask and threading before any patching could come first.
+    ``-P`` keeps trainer/ itself off sys.path. On POSIX the server takes this
+    process's place (its pid, its signals); elsewhere this waits for it."""
+    command = [sys.executable, "-P", str(ENTRY)]
+    env = {**os.environ, "HOST": host, "PORT": str(port)}
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execve(sys.executable, command, env)
+    raise SystemExit(subprocess.call(command, env=env))
 
 
 def serve(app: Flask) -> None:
