@@ -4,9 +4,11 @@ done, 1 when refused (every reason on stderr), 2 for bad usage."""
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from conftest import SHIPPED_DECKS
+from live import ROOT
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
@@ -162,3 +164,109 @@ def test_a_json_file_brings_its_deck_details(cli, tmp_path):
     assert cli("decks", "import", str(path)).exit_code == 0
     deck = db.session.scalar(select(Deck).where(Deck.slug == "greek-hotels"))
     assert (deck.name, deck.language, deck.description) == ("Ξενοδοχεία", "el", "Greek hotel complaints")
+
+
+# --- too-sandy: the group around the app -------------------------------------------------
+
+@pytest.fixture
+def too_sandy(app):
+    """The `too-sandy` group, on the test's app (the real command makes its own)."""
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from trainer.cli import main
+
+    def run(*args, env=None):
+        return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app), env=env)
+
+    return run
+
+
+def test_too_sandy_has_every_flask_command_and_serve(too_sandy):
+    listing = too_sandy("--help")
+    assert listing.exit_code == 0, listing.output
+    commands = listing.output.split("Commands:")[1]
+    listed = {line.split()[0] for line in commands.splitlines() if line.startswith("  ") and line[2] != " "}
+    assert {"serve", "users", "decks", "backup", "restore", "load-decks", "db", "shell", "routes"} <= listed
+    # Flask's development server is not a second way to serve; neither is --app (there is one app).
+    assert "run" not in listed and "--app" not in listing.output
+    created = too_sandy("users", "create", "anna", "--role", "admin")
+    assert created.exit_code == 1 and "at least 8 characters" in created.output  # stdin was empty
+    assert too_sandy("decks", "list").output == too_sandy("decks", "list").output != ""
+
+
+def test_too_sandy_version_is_the_projects():
+    import tomllib
+
+    from click.testing import CliRunner
+
+    from trainer.cli import main
+
+    with (ROOT / "pyproject.toml").open("rb") as project:
+        expected = tomllib.load(project)["project"]["version"]
+    shown = CliRunner().invoke(main, ["--version"])
+    assert shown.exit_code == 0 and shown.output == f"too-sandy {expected}\n"
+
+
+@pytest.mark.parametrize(("terminal", "root", "command"), [
+    ("el_GR.UTF-8", "Ξεκινήστε το με `too-sandy serve`.", "Λογαριασμοί διαχειριστών και εκπαιδευτών."),
+    ("ru_RU.UTF-8", "Запуск: `too-sandy serve`.", "Учётные записи администраторов и тренеров."),
+    ("uk_UA.UTF-8", "Запуск: `too-sandy serve`.", "Облікові записи адміністраторів і тренерів."),
+    ("C.UTF-8", "Start it with `too-sandy serve`.", "Admin and trainer accounts."),
+])
+def test_too_sandy_help_speaks_the_terminals_language(too_sandy, terminal, root, command):
+    listing = too_sandy("--help", env={"LANG": terminal})
+    flat = " ".join(listing.output.split())
+    assert root in flat and command in flat
+    options = " ".join(too_sandy("decks", "import", "--help", env={"LC_ALL": terminal}).output.split())
+    assert {"el_GR.UTF-8": "Εισαγωγή των σωστών γραμμών", "ru_RU.UTF-8": "Импортировать хорошие строки",
+            "uk_UA.UTF-8": "Імпортувати правильні рядки",
+            "C.UTF-8": "Import the good rows"}[terminal] in options
+
+
+def test_serve_hands_its_address_to_the_server(too_sandy, monkeypatch):
+    from trainer import serve
+
+    asked = []
+    monkeypatch.setattr(serve, "run_server", lambda host, port: asked.append((host, port)))
+    assert too_sandy("serve", "--host", "127.0.0.1", "--port", "5999").exit_code == 0
+    monkeypatch.setenv("PORT", "6001")
+    assert too_sandy("serve").exit_code == 0
+    assert too_sandy("serve", "--port", "0").exit_code == 2
+    assert asked == [("127.0.0.1", 5999), ("0.0.0.0", 6001)]
+
+
+def test_data_dir_chooses_where_the_app_keeps_its_data(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from trainer import create_app
+    from trainer.cli import main
+
+    monkeypatch.setenv("TRAINER_DATA_DIR", "placeholder")  # restored after the test
+    data = tmp_path / "data"
+    made = []
+
+    def make_app():
+        made.append(create_app({"TESTING": True, "ASYNC_MODE": "threading", "SCHEMA": "create_all"}))
+        return made[-1]
+
+    from flask.cli import ScriptInfo
+
+    listed = CliRunner().invoke(main, ["--data-dir", str(data), "users", "list"], obj=ScriptInfo(create_app=make_app))
+    assert listed.exit_code == 0, listed.output
+    assert made[0].instance_path == str(data.resolve())
+    assert {"too-sandy.sqlite3", "secret_key"} <= {path.name for path in data.iterdir()}
+
+
+def test_the_data_folder_a_checkout_an_installed_copy_and_the_variable_choose(tmp_path, monkeypatch):
+    from trainer import config, paths
+
+    monkeypatch.delenv("TRAINER_DATA_DIR", raising=False)
+    assert config.data_dir() == ROOT / "instance"
+    monkeypatch.setattr(paths, "CHECKOUT", None)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    if sys.platform.startswith("linux"):
+        assert config.data_dir() == tmp_path / "xdg" / "too-sandy"
+    assert "site-packages" not in str(config.data_dir())
+    monkeypatch.setenv("TRAINER_DATA_DIR", str(tmp_path / "chosen"))
+    assert config.data_dir() == tmp_path / "chosen"
