@@ -1,4 +1,5 @@
-# The Quick start commands: `make run` and `make test`; `make bench PHONES=1000`.
+# The Quick start commands: `make run` and `make test`; `make bench PHONES=1000`;
+# `make dist` builds the sdist and wheel into dist/ (the version is pyproject.toml's).
 # Each builds .venv from pyproject.toml when it is missing or out of date.
 
 PYTHON ?= python3
@@ -17,16 +18,25 @@ PHONES ?= 1000
 SERVER_WORKERS ?= 0
 BENCH_ARGS ?=
 
-.PHONY: run test test-postgres bench bench-library soak clean translations catalogs
+.PHONY: run test test-postgres bench bench-library soak clean translations catalogs dist
 
 # Catalogs: ru, uk and el .po files are committed; the compiled .mo files are
-# made here, so a fresh clone's `make run` speaks every language.
+# made here (the app also compiles missing or stale ones when it starts, and
+# the wheel's build compiles its own: build_hooks.py).
 CATALOGS = $(wildcard trainer/translations/*/LC_MESSAGES/messages.po)
 COMPILED = $(CATALOGS:.po=.mo)
 BABEL_KEYWORDS = -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k lazy_ngettext:1,2 -k _l -k _plural:1,2 -k Plural:1,2
 
+# HOST and PORT as for wsgi.py (default 0.0.0.0:5000); TRAINER_DATA_DIR is the checkout's instance/.
 run: $(VENV)/.installed catalogs
-	$(PY) wsgi.py
+	$(VENV)/bin/too-sandy serve
+
+# A release: the sdist, then the wheel built from it, in an isolated build
+# environment (BUILD_ARGS=--no-isolation builds with .venv's setuptools and Babel, offline).
+BUILD_ARGS ?=
+dist: $(VENV)/.installed-test
+	rm -rf dist
+	$(PY) -m build $(BUILD_ARGS) --outdir dist .
 
 catalogs: $(COMPILED)
 
@@ -81,4 +91,4 @@ $(VENV)/.installed-test: pyproject.toml
 	touch $@ $(VENV)/.installed
 
 clean:
-	rm -rf $(VENV) test-artifacts build *.egg-info bench-results run
+	rm -rf $(VENV) test-artifacts build dist *.egg-info bench-results run
