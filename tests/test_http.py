@@ -199,3 +199,17 @@ def test_lan_address_prefers_a_real_private_interface(monkeypatch):
     assert network.lan_address() == "192.168.1.23"
     monkeypatch.setattr(network.ifaddr, "get_adapters", lambda: [adapter("lo", "127.0.0.1")])
     assert network.lan_address() == "127.0.0.1"
+
+
+def test_the_front_page_knows_a_signed_in_trainer(app, client, seed):
+    """Issue 28: signed in, / is the desk's start (host first, the latest sessions); anonymous, the front door."""
+    anonymous = client.get("/").get_data(as_text=True)
+    assert "Join a game" in anonymous and "Your latest sessions" not in anonymous
+    seeded = seed(players=2)
+    sign_in(client, seeded.trainer)
+    page = client.get("/").get_data(as_text=True)
+    assert "Welcome back, trainer" in page and "Your latest sessions" in page
+    assert page.index("Host a session") < page.index("Your latest sessions")
+    assert f'href="/host/{seeded.game.code}"' in page and 'href="/library"' in page and 'href="/teams"' in page
+    greek = client.get("/", headers={"Accept-Language": "el"}).get_data(as_text=True)
+    assert "Your latest sessions" not in greek

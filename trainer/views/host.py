@@ -62,20 +62,28 @@ def _picked(name: str, allowed) -> list:
     return [known[v] for v in dict.fromkeys(request.form.getlist(name)) if v in known]
 
 
-@bp.get("/")
-def sessions():
-    """The signed-in trainer's sessions (an admin sees everyone's), newest first."""
+def session_rows(user, limit: int, everyone: bool) -> list:
+    """(session, players) of ``user``'s sessions (with ``everyone``, all of them), newest first."""
     players = func.count(Player.id)
     query = (
         select(GameSession, players).outerjoin(Player).group_by(GameSession.id)
-        .order_by(GameSession.created_at.desc(), GameSession.id.desc()).limit(200)
+        .order_by(GameSession.created_at.desc(), GameSession.id.desc()).limit(limit)
     )
-    owners = {}
-    if current_user.is_admin:
-        owners = dict(db.session.execute(select(User.id, User.username)).all())
-    else:
-        query = query.where(GameSession.owner_id == current_user.id)
-    return render_template("host_sessions.html", rows=db.session.execute(query).all(), owners=owners)
+    if not everyone:
+        query = query.where(GameSession.owner_id == user.id)
+    return list(db.session.execute(query).all())
+
+
+def owner_names() -> dict[int, str]:
+    return dict(db.session.execute(select(User.id, User.username)).all())
+
+
+@bp.get("/")
+def sessions():
+    """The signed-in trainer's sessions (an admin sees everyone's), newest first."""
+    everyone = current_user.is_admin
+    return render_template("host_sessions.html", rows=session_rows(current_user, 200, everyone),
+                           owners=owner_names() if everyone else {})
 
 
 @bp.route("/new", methods=["GET", "POST"])
