@@ -1,0 +1,127 @@
+"""Finding a book's phrases in a reply, with negation and exceptions.
+
+A match counts unless a negator ("not", "не", "δεν") stands a few words
+before it in the same clause ("I'm not sorry", "не могу не извиниться" is
+a phrase of its own), or an ``unless`` phrase of its cue overlaps it
+("sorry you feel that way"), or, for the positive cues, its clause is
+marked as irony ("yeah right"). Phrases that carry their own negator
+("can't help", "не моя проблема") are matched as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .book import CUES, FLAGS, GAP_WORDS, Phrase, PhraseBook
+from .text import Words
+
+# A flag that a way forward answers: "that's our policy" alone hides behind a rule,
+# "that's our policy, so here is what I can do" does not.
+SILENCED_BY = {"policy": ("next_step",)}
+# Irony ("oh sure, let me just switch off the sun") cancels positive cues this many words on.
+IRONY_REACH = 12
+# A negation written after its verb ("вернуть деньги не можем") reaches back this far.
+AFTER_REACH = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    kind: str
+    phrase: str
+    start: int  # word index
+    end: int  # exclusive
+    negatable: bool = True
+
+
+def _ends(phrase: Phrase, found: Words, start: int, negators: frozenset[str]) -> int:
+    """Where the phrase ends if it matches at ``start`` (exclusive), else -1."""
+    elements = phrase.elements
+    clause = -1 if phrase.crosses_clauses else found.clause[start]
+    count = len(found.surface)
+
+    def inside(i: int) -> bool:
+        return clause < 0 or found.clause[i] == clause
+
+    def walk(e: int, i: int) -> int:
+        if e == len(elements):
+            return i
+        element = elements[e]
+        if element.gap:
+            for skip in range(GAP_WORDS + 1):
+                if i + skip > count or (i + skip < count and not inside(i + skip)):
+                    break
+                # A gap never swallows a negator: "we will not ... send" is no promise.
+                if skip and (found.surface[i + skip - 1] in negators or found.lemma[i + skip - 1] in negators):
+                    break
+                end = walk(e + 1, i + skip)
+                if end >= 0:
+                    return end
+            return -1
+        if i < count and inside(i) and element.accepts(found.surface[i], found.lemma[i]):
+            return walk(e + 1, i + 1)
+        return -1
+
+    return walk(0, start)
+
+
+def hits(book: PhraseBook, found: Words) -> list[Hit]:
+    """Every phrase of the book that matches somewhere, before negation."""
+    result: list[Hit] = []
+    for i, (surface, lemma) in enumerate(zip(found.surface, found.lemma, strict=True)):
+        candidates: list[Phrase] = []
+        candidates += book.by_key.get(surface, ())
+        if lemma != surface:
+            candidates += book.by_key.get(lemma, ())
+        candidates += book.by_prefix.get(surface[:3], ())
+        if lemma[:3] != surface[:3]:
+            candidates += book.by_prefix.get(lemma[:3], ())
+        if surface.isdigit():
+            candidates += book.by_number
+        seen: set[int] = set()
+        for phrase in candidates:
+            if id(phrase) in seen:
+                continue
+            seen.add(id(phrase))
+            if phrase.anchored and i > 0 and found.clause[i - 1] == found.clause[i]:
+                continue
+            end = _ends(phrase, found, i, book.negators)
+            if end >= 0:
+                result.append(Hit(phrase.kind, phrase.text, i, end, phrase.negatable))
+    return result
+
+
+def negated(book: PhraseBook, found: Words, start: int) -> bool:
+    clause = found.clause[start]
+    for k in range(max(0, start - book.negation_window), start):
+        if found.clause[k] != clause:
+            continue
+        if found.surface[k] in book.negators or found.lemma[k] in book.negators:
+            following = found.surface[k + 1]
+            if following not in book.not_negating and found.lemma[k + 1] not in book.not_negating:
+                return True
+    return False
+
+
+def kinds_found(book: PhraseBook, found: Words) -> list[Hit]:
+    """The hits that count, at most the first of each kind, in reading order."""
+    every = hits(book, found)
+    unless = [h for h in every if h.kind.startswith("unless:")]
+    after = [h for h in every if h.kind == "after"]
+    ironic = [(h.start, h.end + IRONY_REACH) for h in every if h.kind == "irony"]
+    kept: dict[str, Hit] = {}
+    for hit in sorted(every, key=lambda h: (h.start, -h.end)):
+        if hit.kind not in CUES and hit.kind not in FLAGS or hit.kind in kept:
+            continue
+        if hit.kind in CUES and any(start <= hit.start < end for start, end in ironic):
+            continue
+        if any(u.kind == "unless:" + hit.kind and u.start < hit.end and hit.start < u.end for u in unless):
+            continue
+        if hit.negatable and (negated(book, found, hit.start) or any(
+                hit.end <= a.start <= hit.end + AFTER_REACH and found.clause[a.start] == found.clause[hit.start]
+                for a in after)):
+            continue
+        kept[hit.kind] = hit
+    for flag, answers in SILENCED_BY.items():
+        if flag in kept and any(a in kept for a in answers):
+            del kept[flag]
+    return sorted(kept.values(), key=lambda h: h.start)

@@ -1,0 +1,99 @@
+"""Words as the matcher sees them: folded surface forms and folded lemmas.
+
+Folding is case-folding plus dropping accents (Greek tonos, ё → е), applied
+alike to replies and to phrases, so "ΣΥΓΓΝΩΜΗ" and "συγγνώμη" meet. Lemmas
+come from simplemma, looked up on the lower-cased but unfolded word: its
+dictionaries need the accents (it lemmatizes "ευχαριστούμε", not
+"ευχαριστουμε"), which is why a phrase matches a word by either form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+
+LANGUAGES = ("en", "ru", "uk", "el")
+
+# Replies are typed on phones: straight, curly and modifier apostrophes all occur.
+_APOSTROPHES = re.compile(r"[’‘ʼ`´]")
+# A word, with apostrophes or hyphens inside it ("пам'ятаю", "из-за"), or one clause-ending mark.
+_TOKENS = re.compile(r"\w+(?:['‐-]\w+)*|[.,;:!?…()\[\]{}«»\"“”„\-–—/]")
+_BREAKS = frozenset(".,;:!?…()[]{}«»\"“”„-–—/")
+
+# English contractions become words, so "can't help" and "cannot help" are one phrase.
+_EN_CONTRACTIONS = [
+    (re.compile(r"\b(can)'t\b", re.I), r"\1 not"),
+    (re.compile(r"\bcannot\b", re.I), "can not"),
+    (re.compile(r"\bwon't\b", re.I), "will not"),
+    (re.compile(r"\bshan't\b", re.I), "shall not"),
+    (re.compile(r"\bain't\b", re.I), "is not"),
+    (re.compile(r"n't\b", re.I), " not"),
+    (re.compile(r"'m\b", re.I), " am"),
+    (re.compile(r"'re\b", re.I), " are"),
+    (re.compile(r"'ll\b", re.I), " will"),
+    (re.compile(r"'ve\b", re.I), " have"),
+    (re.compile(r"'d\b", re.I), " would"),
+    (re.compile(r"\b(it|that|there|here|what|who|he|she|this)'s\b", re.I), r"\1 is"),
+    (re.compile(r"\blet's\b", re.I), "let us"),
+]
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded: what two spellings of one word have in common."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+@lru_cache(maxsize=65536)
+def word_forms(word: str, language: str) -> tuple[str, str]:
+    """(folded surface, folded lemma) of one lower-cased word."""
+    return fold(word), fold(simplemma.lemmatize(word, lang=language))
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text's words in order; ``clause[i]`` numbers the clause word i is in."""
+
+    surface: tuple[str, ...]
+    lemma: tuple[str, ...]
+    clause: tuple[int, ...]
+
+
+def _prepare(text: str, language: str) -> str:
+    text = _APOSTROPHES.sub("'", text)
+    if language == "en":
+        for pattern, replacement in _EN_CONTRACTIONS:
+            text = pattern.sub(replacement, text)
+    if language != "uk":
+        # Only Ukrainian keeps an apostrophe inside a word; elsewhere it elides ("σ' αυτό", "customer's").
+        text = text.replace("'", " ")
+    return text
+
+
+def words(text: str, language: str, breaks: frozenset[str] = frozenset()) -> Words:
+    """Split a reply into words; punctuation and the ``breaks`` words ("but") end a clause."""
+    surface: list[str] = []
+    lemma: list[str] = []
+    clause: list[int] = []
+    number = 0
+    for token in _TOKENS.findall(_prepare(text, language)):
+        if token in _BREAKS:
+            number += 1
+            continue
+        folded, lemmatized = word_forms(token.lower(), language)
+        if folded in breaks:
+            number += 1
+            continue
+        surface.append(folded)
+        lemma.append(lemmatized)
+        clause.append(number)
+    return Words(tuple(surface), tuple(lemma), tuple(clause))
+
+
+def warm(language: str) -> None:
+    """Load simplemma's dictionary now (about a second for Russian), not on the first reply."""
+    simplemma.lemmatize("warm", lang=language)
