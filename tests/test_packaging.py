@@ -4,6 +4,7 @@ catalogs included, and nothing of the checkout's tests, benches or data.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -174,3 +175,39 @@ def test_where_catalogs_cannot_be_written_the_server_refuses_with_one_line(sourc
     assert f"pybabel compile -d {sources}" in message and "make catalogs" in message
     # A SystemExit: `python wsgi.py` stops with that line and no traceback.
     assert isinstance(refused.value, SystemExit)
+
+
+# --- nothing POSIX-only on the way in ------------------------------------------------
+
+POSIX_ONLY = {"fcntl", "pwd", "grp", "termios", "tty", "pty", "resource", "posix", "syslog", "crypt"}
+
+
+def _guarded(ancestors: list) -> bool:
+    """Inside a try that catches ImportError, or under an if (``os.name == "posix"``, say)."""
+    for node in ancestors:
+        if isinstance(node, ast.If):
+            return True
+        if isinstance(node, ast.Try) and any(
+            isinstance(handler.type, ast.Name) and handler.type.id in ("ImportError", "ModuleNotFoundError")
+            for handler in node.handlers
+        ):
+            return True
+    return False
+
+
+def _unguarded_imports(node, ancestors: list) -> list[int]:
+    lines = []
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        if any(name.split(".")[0] in POSIX_ONLY for name in names) and not _guarded(ancestors):
+            lines.append(node.lineno)
+    for child in ast.iter_child_nodes(node):
+        lines += _unguarded_imports(child, [*ancestors, node])
+    return lines
+
+
+def test_no_module_imports_a_posix_only_module_unguarded():
+    """Windows has no fcntl (and the rest): an unguarded import stops every command there."""
+    found = [f"{path.relative_to(ROOT)}:{line}" for path in sorted((ROOT / "trainer").rglob("*.py"))
+             for line in _unguarded_imports(ast.parse(path.read_text(encoding="utf-8")), [])]
+    assert not found, found

@@ -3,7 +3,6 @@ taken every day on its own, and a restore that checks the file first."""
 
 from __future__ import annotations
 
-import fcntl
 import shutil
 import sqlite3
 from contextlib import closing
@@ -14,9 +13,27 @@ from typing import Callable
 from flask_babel import gettext
 from sqlalchemy.engine import Engine
 
+try:
+    import fcntl
+except ImportError:  # Windows: no fcntl; msvcrt locks a byte of the file instead
+    fcntl = None
+    import msvcrt
+
 
 class BackupError(RuntimeError):
     pass
+
+
+def _try_lock(handle) -> bool:
+    """An exclusive lock on an open file, without waiting: False while another process holds it."""
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:  # BlockingIOError on POSIX, PermissionError on Windows
+        return False
+    return True
 
 
 def backup_sqlite(engine: Engine, target: Path, pause: Callable[[], None] | None = None) -> int:
@@ -83,9 +100,7 @@ def take_if_due(
         return None
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / ".lock").open("w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_lock(lock):
             return None  # another worker is taking it right now
         if not is_due(folder, now, every):
             return None  # it just did
