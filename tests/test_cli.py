@@ -270,3 +270,22 @@ def test_the_data_folder_a_checkout_an_installed_copy_and_the_variable_choose(tm
     assert "site-packages" not in str(config.data_dir())
     monkeypatch.setenv("TRAINER_DATA_DIR", str(tmp_path / "chosen"))
     assert config.data_dir() == tmp_path / "chosen"
+
+
+def test_serve_starts_the_patched_entry_in_a_fresh_interpreter(monkeypatch):
+    from trainer import serve
+
+    started = []
+
+    def exec_instead(path, args, env):
+        started.append((path, args, env))
+        raise SystemExit(0)
+
+    monkeypatch.setattr(serve.os, "execve", exec_instead)
+    monkeypatch.setattr(serve.subprocess, "call", lambda args, env: exec_instead(args[0], args, env) or 0)
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")  # what Flask's CLI leaves behind
+    with pytest.raises(SystemExit):
+        serve.run_server("127.0.0.1", 5999)
+    (path, args, env), = started
+    assert path == sys.executable and args == [sys.executable, "-P", str(ROOT / "trainer" / "wsgi.py")]
+    assert (env["HOST"], env["PORT"]) == ("127.0.0.1", "5999") and "FLASK_RUN_FROM_CLI" not in env

@@ -144,6 +144,8 @@ def run_server(host: str, port: int) -> None:
     process's place (its pid, its signals); elsewhere this waits for it."""
     command = [sys.executable, "-P", str(ENTRY)]
     env = {**os.environ, "HOST": host, "PORT": str(port)}
+    # Flask's CLI sets it to make app.run a no-op; the server (threading mode runs app.run) must not inherit it.
+    env.pop("FLASK_RUN_FROM_CLI", None)
     sys.stdout.flush()
     sys.stderr.flush()
     if os.name == "posix":
