@@ -61,7 +61,9 @@ def test_the_wheel_holds_every_module_and_every_compiled_catalog(dist):
     assert not modules - names, f"left out of the wheel: {sorted(modules - names)}"
     compiled = {po.removesuffix(".po") + ".mo" for po in in_package("translations/*/LC_MESSAGES/*.po")}
     assert len(compiled) == 3 and compiled <= names
-    assert in_package("live/wordlists/*.txt") <= names
+    # The data files the code reads (word lists, phrase books), wherever a package keeps them.
+    data = {name for name in in_package("**/*") if name.endswith((".txt", ".json", ".csv"))}
+    assert "trainer/live/wordlists/en.txt" in data and not data - names, sorted(data - names)
     # The sources stay in the sdist; nothing of the checkout's tests, benches or data rides along.
     assert not [name for name in names if name.endswith((".po", ".pot", ".pyc"))]
     assert not [name for name in names
