@@ -213,3 +213,12 @@ def test_no_module_imports_a_posix_only_module_unguarded():
     found = [f"{path.relative_to(ROOT)}:{line}" for path in sorted((ROOT / "trainer").rglob("*.py"))
              for line in _unguarded_imports(ast.parse(path.read_text(encoding="utf-8")), [])]
     assert not found, found
+
+
+def test_the_changelog_starts_with_this_version():
+    import tomllib
+
+    with (ROOT / "pyproject.toml").open("rb") as project:
+        version = tomllib.load(project)["project"]["version"]
+    releases = [line for line in (ROOT / "CHANGELOG.md").read_text("utf-8").splitlines() if line.startswith("## ")]
+    assert releases and releases[0].startswith(f"## {version} ")
