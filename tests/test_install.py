@@ -156,6 +156,12 @@ def test_the_installed_wheel_runs_a_greek_server_from_its_own_data_folder(instal
     created = run_alone(venv, home, "too-sandy", "--data-dir", str(data), "users", "create", "boss", "--role", "admin",
                         input=PASSWORD + "\n")
     assert created.returncode == 0 and "Created admin account “boss”." in created.stdout, created.stderr
+    # Today's other commands, from the wheel's own migrations and code.
+    upgraded = run_alone(venv, home, "too-sandy", "db", "upgrade", TRAINER_DATA_DIR=str(data))
+    assert upgraded.returncode == 0, upgraded.stderr
+    copied = run_alone(venv, home, "python", "-m", "trainer", "backup", str(tmp_path / "copy.sqlite3"),
+                       TRAINER_DATA_DIR=str(data))
+    assert copied.returncode == 0 and (tmp_path / "copy.sqlite3").is_file(), copied.stderr
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
