@@ -218,6 +218,11 @@ def test_too_sandy_help_speaks_the_terminals_language(too_sandy, terminal, root,
     listing = too_sandy("--help", env={"LANG": terminal})
     flat = " ".join(listing.output.split())
     assert root in flat and command in flat
+    # Click's own words too: Usage, Options, Commands.
+    words = {"el_GR.UTF-8": ("Χρήση:", "Επιλογές:", "Εντολές:"), "ru_RU.UTF-8": ("Использование:", "Параметры:",
+             "Команды:"), "uk_UA.UTF-8": ("Використання:", "Параметри:", "Команди:"),
+             "C.UTF-8": ("Usage:", "Options:", "Commands:")}[terminal]
+    assert all(word in listing.output for word in words), listing.output
     options = " ".join(too_sandy("decks", "import", "--help", env={"LC_ALL": terminal}).output.split())
     assert {"el_GR.UTF-8": "Εισαγωγή των σωστών γραμμών", "ru_RU.UTF-8": "Импортировать хорошие строки",
             "uk_UA.UTF-8": "Імпортувати правильні рядки",

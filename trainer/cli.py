@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import gettext
 import os
 import sys
 import tomllib
@@ -255,6 +256,11 @@ def version() -> str:
     return metadata.version("too-sandy")
 
 
+# Click's own words on a help page. Click looks them up through gettext's default domain,
+# "messages", which TooSandy binds to these catalogs; listed so `make translations` keeps them.
+CLICK_WORDS = (_l("Usage:"), _l("Options"), _l("Commands"), _l("Show this message and exit."),
+               _l("default: {default}"))
+
 # Commands that come from Flask and Flask-Migrate, with help a Too Sandy user can read.
 BORROWED_HELP = {
     "db": _l("Database migrations (Flask-Migrate): the server upgrades on start; see docs/deploy.md."),
@@ -273,6 +279,14 @@ class TooSandy(FlaskGroup):
         self.params = [param for param in self.params if param.name not in ("env_file", "app", "debug")]
         for borrowed in (shell_command, routes_command):
             self.add_command(borrowed)
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            catalogs.ensure_compiled()
+            gettext.bindtextdomain("messages", str(paths.TRANSLATIONS))
+        except catalogs.CatalogsNotWritable:
+            pass  # Click's words in English; starting the app will say what to run
+        return super().make_context(info_name, args, parent=parent, **extra)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         command = super().get_command(ctx, name)
