@@ -28,8 +28,8 @@ IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".*")
 
 
 def _catalogs_module():
-    """trainer/catalogs.py by path: importing the package would need Flask at build time."""
-    spec = importlib.util.spec_from_file_location("_too_sandy_catalogs", ROOT / "trainer" / "catalogs.py")
+    """trainer/i18n/catalogs.py by path: importing the package would need Flask at build time."""
+    spec = importlib.util.spec_from_file_location("_too_sandy_catalogs", ROOT / "trainer" / "i18n" / "catalogs.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

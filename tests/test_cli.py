@@ -292,5 +292,5 @@ def test_serve_starts_the_patched_entry_in_a_fresh_interpreter(monkeypatch):
     with pytest.raises(SystemExit):
         serve.run_server("127.0.0.1", 5999)
     (path, args, env), = started
-    assert path == sys.executable and args == [sys.executable, "-P", str(ROOT / "trainer" / "wsgi.py")]
+    assert path == sys.executable and args == [sys.executable, "-P", str(ROOT / "trainer" / "serve" / "wsgi.py")]
     assert (env["HOST"], env["PORT"]) == ("127.0.0.1", "5999") and "FLASK_RUN_FROM_CLI" not in env

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from live import ROOT
 
-from trainer import catalogs
+from trainer.i18n import catalogs
 
 # What a fresh clone has not got (or must not be read from): the build starts from the
 # checkout's files without them, as `make dist` on a fresh clone does.
@@ -107,7 +107,7 @@ def test_wheel_carries_static_templates_and_decks(dist, tmp_path):
         "trainer/migrations/env.py",
         "trainer/migrations/versions/0001_baseline.py",
         "trainer/decks/shipped/starter-ru.json",
-        "trainer/wsgi.py",
+        "trainer/serve/wsgi.py",
     ):
         assert expected in names
 

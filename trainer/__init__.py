@@ -8,10 +8,11 @@ from typing import Any
 
 from flask import Flask
 
-from . import catalogs, paths
+from . import paths
 from .config import CONTENT_SECURITY_POLICY, DATABASE_POOL, DEFAULTS, data_dir
 from .database import pragmas  # noqa: F401  (SQLite settings on every connection)
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
+from .i18n import catalogs
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -1,8 +1,8 @@
 """The ``too-sandy`` command (and ``python -m trainer``): Flask's CLI around
 create_app, so every ``flask --app trainer ...`` command is here under a name
 a user can guess, plus ``serve``. Commands are thin wrappers over tested
-functions; their help speaks the terminal's language (LC_ALL, LC_MESSAGES or
-LANG), as their messages do.
+functions; their help speaks the terminal's language (i18n/terminal.py), as their
+messages do.
 
 Exit codes: 0 done, 1 refused (with the reason on stderr), 2 bad usage.
 """
@@ -10,8 +10,6 @@ Exit codes: 0 done, 1 refused (with the reason on stderr), 2 bad usage.
 from __future__ import annotations
 
 import copy
-import functools
-import gettext
 import os
 import sys
 import tomllib
@@ -19,18 +17,16 @@ from importlib import metadata
 from pathlib import Path
 
 import click
-from babel.support import NullTranslations, Translations
 from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_babel.speaklater import LazyString
 
-from . import catalogs, paths
+from . import paths
 from .accounts import users as accounts
 from .accounts.messages import AccountError
 from .clock import utcnow
-from .config import DATA_DIR_VARIABLE, DEFAULTS
+from .config import DATA_DIR_VARIABLE
 from .database.backup import BackupError, backup_sqlite, restore_sqlite
 from .database.schema import known_revisions
 from .decks import imports as deckimport
@@ -39,52 +35,9 @@ from .decks.files import DeckFileRefused, export_csv, export_json
 from .decks.messages import problem_text, studio_message
 from .decks.shipped import load_shipped_decks
 from .extensions import db
+from .i18n.terminal import HelpOption, option, speak_clicks_words
+from .i18n.terminal import help_text as _l
 from .refusals import Refusal
-
-
-def terminal_language() -> str | None:
-    """The language the terminal asks for, if Too Sandy speaks it (as views.language reads it, without an app)."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            code = value.split(".")[0].split("_")[0].lower()
-            return code if code in DEFAULTS["LANGUAGES"] else None
-    return None
-
-
-@functools.cache
-def _help_catalog(language: str) -> NullTranslations:
-    try:
-        catalogs.ensure_compiled()
-    except catalogs.CatalogsNotWritable:
-        pass  # help in English; starting the app will say what to run
-    return Translations.load(str(paths.TRANSLATIONS), [language])
-
-
-def _in_terminal_language(text: str) -> str:
-    language = terminal_language()
-    return text if language in (None, "en") else _help_catalog(language).gettext(text)
-
-
-def _l(text: str) -> LazyString:
-    """Help text, translated when it is shown: it is written before any app (or terminal) is known."""
-    return LazyString(_in_terminal_language, text)
-
-
-class HelpOption(click.Option):
-    """An option whose help is translated when shown (click keeps a plain copy of it)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.help_source = kwargs.get("help")
-
-    def get_help_record(self, ctx: click.Context):
-        if self.help_source is not None:
-            self.help = str(self.help_source)
-        return super().get_help_record(ctx)
-
-
-option = functools.partial(click.option, cls=HelpOption)
 
 
 def _password() -> str:
@@ -256,11 +209,6 @@ def version() -> str:
     return metadata.version("too-sandy")
 
 
-# Click's own words on a help page. Click looks them up through gettext's default domain,
-# "messages", which TooSandy binds to these catalogs; listed so `make translations` keeps them.
-CLICK_WORDS = (_l("Usage:"), _l("Options"), _l("Commands"), _l("Show this message and exit."),
-               _l("default: {default}"))
-
 # Commands that come from Flask and Flask-Migrate, with help a Too Sandy user can read.
 BORROWED_HELP = {
     "db": _l("Database migrations (Flask-Migrate): the server upgrades on start; see docs/deploy.md."),
@@ -281,11 +229,7 @@ class TooSandy(FlaskGroup):
             self.add_command(borrowed)
 
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
-        try:
-            catalogs.ensure_compiled()
-            gettext.bindtextdomain("messages", str(paths.TRANSLATIONS))
-        except catalogs.CatalogsNotWritable:
-            pass  # Click's words in English; starting the app will say what to run
+        speak_clicks_words()
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
@@ -330,3 +274,7 @@ def serve_command(host: str, port: int) -> None:
     from .serve import run_server
 
     run_server(host, port)
+
+
+if __name__ == "__main__":  # python -m trainer (trainer/__main__.py)
+    main(prog_name="python -m trainer")

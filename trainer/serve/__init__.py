@@ -14,13 +14,13 @@ from pathlib import Path
 import ifaddr
 from flask import Flask
 
-from .accounts.users import first_run_link
-from .clock import utcnow
-from .database import pool
-from .database.backup import take_if_due
-from .extensions import db, socketio
-from .live import collector, presence, sweeper
-from .records import retention
+from ..accounts.users import first_run_link
+from ..clock import utcnow
+from ..database import pool
+from ..database.backup import take_if_due
+from ..extensions import db, socketio
+from ..live import collector, presence, sweeper
+from ..records import retention
 
 log = logging.getLogger(__name__)
 # How often each worker asks whether the daily backup is due.
@@ -138,9 +138,9 @@ ENTRY = Path(__file__).resolve().parent / "wsgi.py"
 
 
 def run_server(host: str, port: int) -> None:
-    """``too-sandy serve``: trainer/wsgi.py in a fresh interpreter, since this
+    """``too-sandy serve``: trainer/serve/wsgi.py in a fresh interpreter, since this
     one has imported Flask and threading before any patching could come first.
-    ``-P`` keeps trainer/ itself off sys.path. On POSIX the server takes this
+    ``-P`` keeps trainer/serve/ itself off sys.path. On POSIX the server takes this
     process's place (its pid, its signals); elsewhere this waits for it."""
     command = [sys.executable, "-P", str(ENTRY)]
     env = {**os.environ, "HOST": host, "PORT": str(port)}

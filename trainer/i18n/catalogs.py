@@ -16,7 +16,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-HERE = Path(__file__).resolve().parent / "translations"
+HERE = Path(__file__).resolve().parent.parent / "translations"
 
 
 class CatalogsNotWritable(SystemExit):

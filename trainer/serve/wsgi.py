@@ -2,7 +2,7 @@
 
     too-sandy serve                          runs this file in a fresh interpreter
     python wsgi.py                           (a checkout) runs it by path
-    gunicorn -k eventlet -w 1 wsgi:app       (a checkout; trainer.wsgi:app when installed)
+    gunicorn -k eventlet -w 1 wsgi:app       (a checkout; trainer.serve.wsgi:app when installed)
 
 TRAINER_ASYNC_MODE picks the server: eventlet (default, as the brief names),
 gevent, or threading. This is the only module that monkey-patches, and it
