@@ -459,3 +459,14 @@ def test_a_long_preview_is_read_once_and_shown_a_page_at_a_time(app, admin_clien
     assert "beach 249 is" in third and "beach 199 is" not in third
     assert admin_client.get(preview + "?page=99").status_code == 200
     assert reads == ["long.csv"], "read when uploaded, never again for its previews"
+
+
+def test_an_open_projector_runs_nothing_once_its_trainer_signed_out(app, seed, sockets, client):
+    seeded = seed(players=2)
+    host = sockets.host(seeded)
+    assert ack(host, "/host", "sync")["ok"]
+    client.post("/logout")  # the same browser as the projector's socket
+    refused = ack(host, "/host", "next")
+    assert refused["ok"] is False and refused["code"] == "not_host"
+    db.session.expire_all()
+    assert seeded.game.phase == "lobby", "the round did not start"

@@ -26,6 +26,8 @@ from . import paths
 from .accounts import users as accounts
 from .accounts.messages import AccountError
 from .clock import utcnow
+from .coaching.cues import LANGUAGES as CUE_LANGUAGES
+from .coaching.cues import cue_lines
 from .config import DATA_DIR_VARIABLE
 from .database.backup import BackupError, backup_sqlite, restore_sqlite
 from .database.schema import known_revisions
@@ -91,6 +93,7 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(users)
     app.cli.add_command(decks)
+    app.cli.add_command(cues_command)
 
 
 @click.group(help=_l("Admin and trainer accounts."))
@@ -274,6 +277,22 @@ def serve_command(host: str, port: int) -> None:
     from .serve import run_server
 
     run_server(host, port)
+
+
+if __name__ == "__main__":  # python -m trainer (trainer/__main__.py)
+    main(prog_name="python -m trainer")
+
+
+# --- cues: try the service-cue phrase lists ----------------------------------------
+
+@click.command("cues", help=_l("Service cues of replies read from standard input, one reply a line: "
+                               "prints a JSON object a line with its cues and flags."))
+@option("--language", type=click.Choice(CUE_LANGUAGES), default="en", show_default=True,
+        help=_l("The language the replies are written in."))
+@option("--explain", is_flag=True, help=_l("Also show which phrase found each cue."))
+def cues_command(language: str, explain: bool) -> None:
+    for line in cue_lines(sys.stdin, language, explain=explain):
+        click.echo(line)
 
 
 if __name__ == "__main__":  # python -m trainer (trainer/__main__.py)

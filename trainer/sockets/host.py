@@ -7,7 +7,7 @@ from flask import session as conn
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
-from ..accounts.access import hostable_session
+from ..accounts.access import hostable_session, may_host
 from ..clock import utcnow
 from ..coaching import debrief
 from ..extensions import db
@@ -24,8 +24,10 @@ from .base import GameNamespace, answers
 
 
 def hosted_session() -> GameSession:
+    """The connection's session, asked again on every event: a projector left
+    open after its trainer signed out (or was signed out everywhere) runs nothing."""
     session = db.session.get(GameSession, conn.get("host_session_id", -1))
-    if session is None:
+    if session is None or not may_host(current_user, session):
         raise RuleError("not_host")
     return session
 

@@ -55,7 +55,7 @@ def check_phrase(kind: str, text: str, language: str) -> str:
         raise PhraseError("unknown_cue", kind)
     if language not in LANGUAGES:
         raise PhraseError("unknown_language", language)
-    return compile_phrase(text, language, kind).text
+    return compile_phrase(text, language, kind, phrase_book(language).breaks).text
 
 
 def cue_lines(lines: Iterable[str], language: str, added: Mapping[str, Iterable[str]] | None = None,

@@ -14,7 +14,8 @@ word by its folded form or by its lemma, so "извините" also finds
     !             (first) counts even after a negator: "! terms and conditions"
                   in "you didn't read the terms and conditions"
 
-A phrase never reaches across a clause (punctuation or a word such as "but").
+A phrase may span a comma or a dash, never the end of a sentence or a word
+such as "but"; a negator reaches only within its clause.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def normalise(phrase: str) -> str:
     return " ".join(fold(phrase).split())
 
 
-def compile_phrase(text: str, language: str, kind: str) -> Phrase:
+def compile_phrase(text: str, language: str, kind: str, breaks: frozenset[str] = frozenset()) -> Phrase:
     text = " ".join(text.split())
     if not text:
         raise PhraseError("phrase_blank", text)
@@ -121,6 +122,9 @@ def compile_phrase(text: str, language: str, kind: str) -> Phrase:
         elements.extend(_elements(piece, language, text))
     if not elements or elements[0].gap or elements[-1].gap:
         raise PhraseError("phrase_syntax", text)
+    if any(e.keys and not e.prefixes and not e.spellings and e.keys <= breaks for e in elements):
+        # A reply is split at "but"; a phrase that needs the word could never match.
+        raise PhraseError("phrase_break", text)
     return Phrase(kind, text, tuple(elements), anchored=marks["^"], negatable=not marks["!"])
 
 
@@ -206,7 +210,7 @@ def _compiled(language: str, added: tuple, removed: tuple) -> PhraseBook:
     )
     for kind, texts in merged.items():
         for text in texts:
-            phrase = compile_phrase(text, language, kind)
+            phrase = compile_phrase(text, language, kind, book.breaks)
             if phrase.elements[0].keys & book.negators:
                 # It carries its own negation; one before it is agreement, not a flip ("ничем не могу помочь").
                 phrase = replace(phrase, negatable=False)

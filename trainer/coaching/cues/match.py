@@ -36,11 +36,11 @@ class Hit:
 def _ends(phrase: Phrase, found: Words, start: int, negators: frozenset[str]) -> int:
     """Where the phrase ends if it matches at ``start`` (exclusive), else -1."""
     elements = phrase.elements
-    clause = -1 if phrase.crosses_clauses else found.clause[start]
+    sentence = -1 if phrase.crosses_clauses else found.sentence[start]
     count = len(found.surface)
 
     def inside(i: int) -> bool:
-        return clause < 0 or found.clause[i] == clause
+        return sentence < 0 or found.sentence[i] == sentence
 
     def walk(e: int, i: int) -> int:
         if e == len(elements):

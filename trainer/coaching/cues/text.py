@@ -20,9 +20,12 @@ LANGUAGES = ("en", "ru", "uk", "el")
 
 # Replies are typed on phones: straight, curly and modifier apostrophes all occur.
 _APOSTROPHES = re.compile(r"[’‘ʼ`´]")
-# A word, with apostrophes or hyphens inside it ("пам'ятаю", "из-за"), or one clause-ending mark.
-_TOKENS = re.compile(r"\w+(?:['‐-]\w+)*|[.,;:!?…()\[\]{}«»\"“”„\-–—/]")
-_BREAKS = frozenset(".,;:!?…()[]{}«»\"“”„-–—/")
+# A word, with apostrophes or hyphens inside it ("пам'ятаю", "из-за"), or one punctuation mark.
+_TOKENS = re.compile(r"\w+(?:['‐-]\w+)*|[.,;:!?…()\[\]{}«»\"“”„\-–—/·\u0387]")
+# A sentence ends at these, and a phrase never reaches across one.
+_SENTENCE_ENDS = frozenset(".;:!?…()[]{}/·\u0387")
+# A comma or a dash only ends a clause: a phrase may span it ("жаль, что вы так"), a negation may not.
+_CLAUSE_ENDS = frozenset(",«»\"“”„-–—")
 
 # English contractions become words, so "can't help" and "cannot help" are one phrase.
 _EN_CONTRACTIONS = [
@@ -56,11 +59,12 @@ def word_forms(word: str, language: str) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """A text's words in order; ``clause[i]`` numbers the clause word i is in."""
+    """A text's words in order; ``clause[i]`` and ``sentence[i]`` number the clause and sentence word i is in."""
 
     surface: tuple[str, ...]
     lemma: tuple[str, ...]
     clause: tuple[int, ...]
+    sentence: tuple[int, ...]
 
 
 def _prepare(text: str, language: str) -> str:
@@ -75,23 +79,31 @@ def _prepare(text: str, language: str) -> str:
 
 
 def words(text: str, language: str, breaks: frozenset[str] = frozenset()) -> Words:
-    """Split a reply into words; punctuation and the ``breaks`` words ("but") end a clause."""
+    """Split a reply into words; punctuation and the ``breaks`` words ("but") end a clause or a sentence."""
     surface: list[str] = []
     lemma: list[str] = []
     clause: list[int] = []
-    number = 0
+    sentence: list[int] = []
+    clauses = sentences = 0
     for token in _TOKENS.findall(_prepare(text, language)):
-        if token in _BREAKS:
-            number += 1
+        if token in _CLAUSE_ENDS:
+            clauses += 1
+            continue
+        if token in _SENTENCE_ENDS:
+            clauses += 1
+            sentences += 1
             continue
         folded, lemmatized = word_forms(token.lower(), language)
         if folded in breaks:
-            number += 1
+            # "but" turns a reply around: what comes after it is a new thought.
+            clauses += 1
+            sentences += 1
             continue
         surface.append(folded)
         lemma.append(lemmatized)
-        clause.append(number)
-    return Words(tuple(surface), tuple(lemma), tuple(clause))
+        clause.append(clauses)
+        sentence.append(sentences)
+    return Words(tuple(surface), tuple(lemma), tuple(clause), tuple(sentence))
 
 
 def warm(language: str) -> None:
