@@ -279,10 +279,6 @@ def serve_command(host: str, port: int) -> None:
     run_server(host, port)
 
 
-if __name__ == "__main__":  # python -m trainer (trainer/__main__.py)
-    main(prog_name="python -m trainer")
-
-
 # --- cues: try the service-cue phrase lists ----------------------------------------
 
 @click.command("cues", help=_l("Service cues of replies read from standard input, one reply a line: "
