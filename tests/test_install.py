@@ -234,3 +234,18 @@ def test_python_wsgi_py_on_a_fresh_clone_compiles_the_catalogs_and_speaks_russia
     assert len(list(translations.glob("*/LC_MESSAGES/messages.mo"))) == 3
     # The clone's own package served, and kept its data in the clone's instance/.
     assert (clone / "instance" / "too-sandy.sqlite3").is_file()
+
+
+def test_a_clone_whose_catalogs_cannot_be_written_refuses_to_start_in_one_line(tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    # Where the Russian catalog should go sits something no one can replace with a file (as root too).
+    blocked = clone / "trainer" / "translations" / "ru" / "LC_MESSAGES" / "messages.mo"
+    blocked.mkdir()
+    os.utime(blocked, (0, 0))
+    env = {k: v for k, v in os.environ.items() if k != "TRAINER_DATA_DIR"}
+    started = subprocess.run([sys.executable, "wsgi.py"], cwd=clone, capture_output=True, text=True, timeout=60,
+                             env={**env, "PORT": str(free_port()), "HOST": "127.0.0.1"})
+    assert started.returncode == 1 and "Traceback" not in started.stderr
+    refusal = [line for line in started.stderr.splitlines() if line.startswith("Too Sandy cannot start")]
+    assert len(refusal) == 1 and str(blocked) in refusal[0] and "pybabel compile -d" in refusal[0], started.stderr
