@@ -56,6 +56,11 @@ class Element:
     number: bool = False
     gap: bool = False
 
+    @property
+    def exact(self) -> frozenset[str]:
+        """The words that alone can match it, if nothing else can (no prefix, no number)."""
+        return frozenset() if self.prefixes or self.number or self.gap else self.keys | self.spellings
+
     def accepts(self, surface: str, lemma: str) -> bool:
         if surface in self.keys or lemma in self.keys or surface in self.spellings:
             return True
@@ -71,16 +76,24 @@ class Phrase:
     elements: tuple[Element, ...]
     anchored: bool = False  # only at the start of a clause
     negatable: bool = True
+    # Irony and exceptions span sentences ("oh. sure."); a cue's phrase stays in its sentence.
+    crosses: bool = False
 
     @property
-    def crosses_clauses(self) -> bool:
-        # Irony and exceptions span punctuation ("oh, sure", "жаль, что вы так"); cues stay in their clause.
-        return self.kind == "irony" or self.kind.startswith("unless:")
+    def required(self) -> tuple[frozenset[str], ...]:
+        """For each element only exact words can match, those words: a reply lacking one can't match."""
+        return tuple(e.exact for e in self.elements if e.exact)
 
 
 @dataclass(slots=True)
 class PhraseBook:
-    """One language's compiled phrases, indexed by what their first word can be."""
+    """One language's compiled phrases, indexed by the word a reply must hold for each to match.
+
+    A phrase is filed under its rarest-looking exact word (the longest), so
+    "we will send|bring|call" is tried only in replies with one of those
+    verbs, not in every reply with "we"; phrases without an exact word are
+    filed by their first word's prefix or as numbers.
+    """
 
     language: str
     negators: frozenset[str]
@@ -91,11 +104,16 @@ class PhraseBook:
     by_key: dict[str, list[Phrase]] = field(default_factory=dict)
     by_prefix: dict[str, list[Phrase]] = field(default_factory=dict)
     by_number: list[Phrase] = field(default_factory=list)
+    required: dict[int, tuple[frozenset[str], ...]] = field(default_factory=dict)
 
     def add(self, phrase: Phrase) -> None:
+        self.required[id(phrase)] = phrase.required
+        exact = [e.exact for e in phrase.elements if e.exact]
+        if exact:
+            for key in max(exact, key=lambda keys: min(map(len, keys))):
+                self.by_key.setdefault(key, []).append(phrase)
+            return
         first = phrase.elements[0]
-        for key in first.keys | first.spellings:
-            self.by_key.setdefault(key, []).append(phrase)
         for prefix in first.prefixes:
             self.by_prefix.setdefault(prefix[:PREFIX_MIN], []).append(phrase)
         if first.number:
@@ -125,7 +143,8 @@ def compile_phrase(text: str, language: str, kind: str, breaks: frozenset[str] =
     if any(e.keys and not e.prefixes and not e.spellings and e.keys <= breaks for e in elements):
         # A reply is split at "but"; a phrase that needs the word could never match.
         raise PhraseError("phrase_break", text)
-    return Phrase(kind, text, tuple(elements), anchored=marks["^"], negatable=not marks["!"])
+    return Phrase(kind, text, tuple(elements), anchored=marks["^"], negatable=not marks["!"],
+                  crosses=kind == "irony" or kind.startswith("unless:"))
 
 
 def _elements(piece: str, language: str, phrase: str) -> list[Element]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .book import CUES, FLAGS, GAP_WORDS, Phrase, PhraseBook
+from .book import CUES, FLAGS, GAP_WORDS, PREFIX_MIN, Element, Phrase, PhraseBook
 from .text import Words
 
 # A flag that a way forward answers: "that's our policy" alone hides behind a rule,
@@ -33,58 +33,72 @@ class Hit:
     negatable: bool = True
 
 
-def _ends(phrase: Phrase, found: Words, start: int, negators: frozenset[str]) -> int:
-    """Where the phrase ends if it matches at ``start`` (exclusive), else -1."""
-    elements = phrase.elements
-    sentence = -1 if phrase.crosses_clauses else found.sentence[start]
+def _walk(elements: tuple, e: int, i: int, found: Words, sentence: int, negators: frozenset[str]) -> int:
+    """Where elements[e:] end if they match from word i (exclusive), else -1."""
+    if e == len(elements):
+        return i
+    element = elements[e]
     count = len(found.surface)
-
-    def inside(i: int) -> bool:
-        return sentence < 0 or found.sentence[i] == sentence
-
-    def walk(e: int, i: int) -> int:
-        if e == len(elements):
-            return i
-        element = elements[e]
-        if element.gap:
-            for skip in range(GAP_WORDS + 1):
-                if i + skip > count or (i + skip < count and not inside(i + skip)):
-                    break
-                # A gap never swallows a negator: "we will not ... send" is no promise.
-                if skip and (found.surface[i + skip - 1] in negators or found.lemma[i + skip - 1] in negators):
-                    break
-                end = walk(e + 1, i + skip)
-                if end >= 0:
-                    return end
-            return -1
-        if i < count and inside(i) and element.accepts(found.surface[i], found.lemma[i]):
-            return walk(e + 1, i + 1)
+    if element.gap:
+        for skip in range(GAP_WORDS + 1):
+            at = i + skip
+            if at > count or (at < count and sentence >= 0 and found.sentence[at] != sentence):
+                break
+            # A gap never swallows a negator: "we will not ... send" is no promise.
+            if skip and (found.surface[at - 1] in negators or found.lemma[at - 1] in negators):
+                break
+            end = _walk(elements, e + 1, at, found, sentence, negators)
+            if end >= 0:
+                return end
         return -1
+    if i < count and (sentence < 0 or found.sentence[i] == sentence) \
+            and element.accepts(found.surface[i], found.lemma[i]):
+        return _walk(elements, e + 1, i + 1, found, sentence, negators)
+    return -1
 
-    return walk(0, start)
+
+def _candidates(book: PhraseBook, found: Words) -> tuple[dict[str, list[int]], list[Phrase]]:
+    """Where each word (and, after "^", each word's first letters; "#" for numbers) stands, and the
+    phrases worth trying: filed under a word the reply holds, and with every exact word there."""
+    where: dict[str, list[int]] = {}
+    for i, (surface, lemma) in enumerate(zip(found.surface, found.lemma, strict=True)):
+        where.setdefault(surface, []).append(i)
+        if lemma != surface:
+            where.setdefault(lemma, []).append(i)
+        start = surface[:PREFIX_MIN]
+        where.setdefault("^" + start, []).append(i)
+        if lemma[:PREFIX_MIN] != start:
+            where.setdefault("^" + lemma[:PREFIX_MIN], []).append(i)
+        if surface.isdigit():
+            where.setdefault("#", []).append(i)
+    chosen: dict[int, Phrase] = {}
+    for key in where:
+        for phrase in book.by_prefix.get(key[1:], ()) if key[0] == "^" else book.by_key.get(key, ()):
+            chosen[id(phrase)] = phrase
+    if "#" in where:
+        for phrase in book.by_number:
+            chosen[id(phrase)] = phrase
+    held = where.keys()
+    return where, [p for p in chosen.values() if all(not held.isdisjoint(words) for words in book.required[id(p)])]
+
+
+def _starts(first: Element, where: dict[str, list[int]]) -> list[int]:
+    """The words a phrase's first element may match, from the reply's word index."""
+    keys = first.exact or {"^" + prefix[:PREFIX_MIN] for prefix in first.prefixes} | ({"#"} if first.number else set())
+    if len(keys) == 1:
+        return where.get(next(iter(keys)), [])
+    return sorted({i for key in keys for i in where.get(key, ())})
 
 
 def hits(book: PhraseBook, found: Words) -> list[Hit]:
     """Every phrase of the book that matches somewhere, before negation."""
     result: list[Hit] = []
-    for i, (surface, lemma) in enumerate(zip(found.surface, found.lemma, strict=True)):
-        candidates: list[Phrase] = []
-        candidates += book.by_key.get(surface, ())
-        if lemma != surface:
-            candidates += book.by_key.get(lemma, ())
-        candidates += book.by_prefix.get(surface[:3], ())
-        if lemma[:3] != surface[:3]:
-            candidates += book.by_prefix.get(lemma[:3], ())
-        if surface.isdigit():
-            candidates += book.by_number
-        seen: set[int] = set()
-        for phrase in candidates:
-            if id(phrase) in seen:
-                continue
-            seen.add(id(phrase))
+    where, candidates = _candidates(book, found)
+    for phrase in candidates:
+        for i in _starts(phrase.elements[0], where):
             if phrase.anchored and i > 0 and found.clause[i - 1] == found.clause[i]:
                 continue
-            end = _ends(phrase, found, i, book.negators)
+            end = _walk(phrase.elements, 0, i, found, -1 if phrase.crosses else found.sentence[i], book.negators)
             if end >= 0:
                 result.append(Hit(phrase.kind, phrase.text, i, end, phrase.negatable))
     return result

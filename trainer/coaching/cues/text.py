@@ -28,21 +28,22 @@ _SENTENCE_ENDS = frozenset(".;:!?…()[]{}/·\u0387")
 _CLAUSE_ENDS = frozenset(",«»\"“”„-–—")
 
 # English contractions become words, so "can't help" and "cannot help" are one phrase.
-_EN_CONTRACTIONS = [
-    (re.compile(r"\b(can)'t\b", re.I), r"\1 not"),
-    (re.compile(r"\bcannot\b", re.I), "can not"),
-    (re.compile(r"\bwon't\b", re.I), "will not"),
-    (re.compile(r"\bshan't\b", re.I), "shall not"),
-    (re.compile(r"\bain't\b", re.I), "is not"),
-    (re.compile(r"n't\b", re.I), " not"),
-    (re.compile(r"'m\b", re.I), " am"),
-    (re.compile(r"'re\b", re.I), " are"),
-    (re.compile(r"'ll\b", re.I), " will"),
-    (re.compile(r"'ve\b", re.I), " have"),
-    (re.compile(r"'d\b", re.I), " would"),
-    (re.compile(r"\b(it|that|there|here|what|who|he|she|this)'s\b", re.I), r"\1 is"),
-    (re.compile(r"\blet's\b", re.I), "let us"),
-]
+_EN_WHOLE = {"can't": "can not", "cannot": "can not", "won't": "will not", "shan't": "shall not",
+             "ain't": "is not", "let's": "let us"}
+_EN_ENDINGS = {"n't": " not", "'m": " am", "'re": " are", "'ll": " will", "'ve": " have", "'d": " would"}
+_EN_CONTRACTIONS = re.compile(
+    r"\b(?:can't|cannot|won't|shan't|ain't|let's)\b|\b(?:it|that|there|here|what|who|he|she|this)'s\b"
+    r"|n't\b|'(?:m|re|ll|ve|d)\b", re.I)
+
+
+def _expand(match: re.Match) -> str:
+    found = match.group(0)
+    lower = found.lower()
+    if lower in _EN_WHOLE:
+        return _EN_WHOLE[lower]
+    if lower.endswith("'s"):
+        return found[:-2] + " is"
+    return _EN_ENDINGS[lower]
 
 
 def fold(text: str) -> str:
@@ -70,8 +71,7 @@ class Words:
 def _prepare(text: str, language: str) -> str:
     text = _APOSTROPHES.sub("'", text)
     if language == "en":
-        for pattern, replacement in _EN_CONTRACTIONS:
-            text = pattern.sub(replacement, text)
+        text = _EN_CONTRACTIONS.sub(_expand, text)
     if language != "uk":
         # Only Ukrainian keeps an apostrophe inside a word; elsewhere it elides ("σ' αυτό", "customer's").
         text = text.replace("'", " ")
