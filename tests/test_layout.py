@@ -11,7 +11,8 @@ import pytest
 from live import ROOT
 
 PACKAGE = ROOT / "trainer"
-EDGES = {"sockets", "views", "cli", "serve"}
+# __main__ is `python -m trainer`: the command line, an edge like cli itself.
+EDGES = {"sockets", "views", "cli", "serve", "__main__"}
 FEATURES = {"live", "decks", "accounts", "coaching", "records"}
 
 

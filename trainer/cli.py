@@ -289,7 +289,3 @@ def serve_command(host: str, port: int) -> None:
 def cues_command(language: str, explain: bool) -> None:
     for line in cue_lines(sys.stdin, language, explain=explain):
         click.echo(line)
-
-
-if __name__ == "__main__":  # python -m trainer (trainer/__main__.py)
-    main(prog_name="python -m trainer")
