@@ -1,9 +1,15 @@
 """Phrase books: each language's shipped phrases, an admin's additions and
 removals merged in, compiled once for matching.
 
+A language's file (data/<language>.json) holds, per cue, ``phrases`` and the
+``unless`` phrases that cancel one they overlap; and for the language, its
+``negators``, the words after a negator that undo it (``not_negating``:
+"not only"), ``negation_after`` ("не можем" after its verb), ``breaks``
+(words that start a new thought: "but") and ``irony`` markers.
+
 A phrase is written the way a reply would say it. Each word matches a reply's
-word by its folded form or by its lemma, so "извините" also finds
-"извиняемся" only if the lemmas agree; a few marks widen a word:
+word by its folded form or by its lemma, so "переселим" in a phrase finds
+"переселили" in a reply; a few marks widen a word:
 
     sorr*         any word starting "sorr" (folded)
     sorry|apologise   either word

@@ -1,11 +1,14 @@
 """Finding a book's phrases in a reply, with negation and exceptions.
 
-A match counts unless a negator ("not", "не", "δεν") stands a few words
-before it in the same clause ("I'm not sorry", "не могу не извиниться" is
-a phrase of its own), or an ``unless`` phrase of its cue overlaps it
-("sorry you feel that way"), or, for the positive cues, its clause is
-marked as irony ("yeah right"). Phrases that carry their own negator
-("can't help", "не моя проблема") are matched as written.
+A match counts unless
+- a negator ("not", "не", "δεν") stands a few words before it in its clause
+  ("I'm not sorry"), or a negation written after the verb follows it
+  ("вернуть деньги не можем"); "not only", "no worries" negate nothing;
+- an ``unless`` phrase of its cue overlaps it ("sorry you feel that way");
+- for a positive cue, irony ("oh sure", "ну конечно") came just before it.
+A phrase that starts with its own negator ("can't help", "не моя проблема",
+"ничем не могу помочь") is matched as written, and so is one marked "!".
+A flag a way forward answers (policy, once there is a next step) is dropped.
 """
 
 from __future__ import annotations
