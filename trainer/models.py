@@ -108,6 +108,14 @@ class GameSession(db.Model):
     team_id: Mapped[int | None] = mapped_column(
         ForeignKey("team.id", name="fk_game_session_team_id", ondelete="SET NULL"), index=True
     )
+    # "live" (one room, minutes) or "drill" (over several days, trainer/live/drills.py):
+    # a drill's phases end at its windows (game/windows.py), kept here in UTC.
+    pace: Mapped[str] = mapped_column(String(8), default="live", server_default="live")
+    writing_opens_at: Mapped[datetime | None] = mapped_column(DateTime)
+    writing_closes_at: Mapped[datetime | None] = mapped_column(DateTime)
+    voting_closes_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The trainer's IANA time zone, in which the drill's times are shown.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     players: Mapped[list[Player]] = relationship(
         back_populates="session", order_by="Player.id"
@@ -161,6 +169,9 @@ class Reply(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Hidden by the trainer: kept, but not shown, not votable, worth nothing.
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # In a drill, a sent reply waits here until writing closes, when it
+    # becomes ``text``: no page, export or API can read it early.
+    sealed: Mapped[str | None] = mapped_column(Text)
 
     # In a duels round, which duel the reply is in (players sharing a card).
     duel: Mapped[int | None] = mapped_column(Integer)
