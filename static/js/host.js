@@ -1,12 +1,18 @@
 // The projector: draws each phase from snapshots and runs the trainer's buttons.
 import { $, Countdown, connect, el, formatClock, isNewest, request, setText, showOnly, t } from "./common.js";
+import { grow, onResize, pack } from "./fit.js";
 import { chime, chimeFor } from "./sound.js";
 
 const app = $("app");
 const CAROUSEL_MS = 10000;
 const MUTE_KEY = "too-sandy:muted";
 let state = null;
-let carousel = { timer: null, index: 0 };
+// The pages of this phase's slides: each slide split into as many pages as
+// its text needs at the projector's floor size (fit.js).
+let carousel = { timer: null, index: 0, pages: [] };
+let debriefPage = 0;
+const NAMES_MS = 6000;
+const names = { lobby: { pages: [], index: 0 }, writing: { pages: [], index: 0 } };
 // The debrief is the trainer's own screen on top of a round's results.
 let debriefOpen = false;
 let lastRemaining = null;
@@ -108,16 +114,19 @@ function render(snapshot) {
   const shownMode = snapshot.phase === "lobby" ? snapshot.next_mode : snapshot.mode;
   setText("mode-label", [t(`mode_${shownMode}`), snapshot.voting === "awards" ? t("service_awards") : ""]
     .filter(Boolean).join(" · "));
-  drawPlayers();
+  // The controls and the lobby's hint first: the names page through the room they leave.
   drawControls();
   if (snapshot.phase === "lobby") drawLobby();
+  if (snapshot.phase === "writing") drawProgress(snapshot.progress);
+  drawPlayers();
   // A redraw from the trainer's own pin or mode change keeps the slide in view.
   const keepSlide = previous?.phase === snapshot.phase && previous?.round === snapshot.round;
   stopCarousel();
-  if (snapshot.phase === "writing") drawProgress(snapshot.progress);
   if (snapshot.phase === "voting") { drawProgress(snapshot.progress); startCarousel(keepSlide); }
   if (snapshot.phase === "results" || snapshot.phase === "finished") drawResults(keepSlide);
   if (debriefOpen) drawDebrief();
+  // Which screen size this layout was made for (the browser tests wait for it).
+  app.dataset.layout = `${window.innerWidth}x${window.innerHeight}`;
 }
 
 function drawLobby() {
@@ -137,23 +146,68 @@ function drawCriteriaList(list) {
 function drawPlayers() {
   const count = state.players.length;
   setText("player-count", t("players", { n: count }));
-  $("lobby-players").replaceChildren(
-    ...state.players.map((p) => el("li", { class: `chip${p.away ? " away" : ""}` },
-      el("span", { text: p.name }), p.away ? el("small", { text: ` · ${t("away")}` }) : null, removeButton(p))),
-  );
+  drawNames("lobby", state.players.map((p) => el("li", { class: `chip${p.away ? " away" : ""}` },
+    el("span", { text: p.name }), p.away ? el("small", { text: ` · ${t("away")}` }) : null, removeButton(p))));
   const submitted = new Set(state.submitted_ids ?? []);
-  $("writing-players").replaceChildren(
-    ...state.players.map((p) => {
-      const late = p.first_round > state.round;
-      const classes = `chip${submitted.has(p.id) ? " done" : ""}${late ? " late" : ""}${p.away ? " away" : ""}`;
-      const chip = el("li", { class: classes, "data-player": p.id },
-        el("span", { text: p.name }),
-        late ? el("small", { text: ` · ${t("next_round_from")}` }) : null,
-        p.away ? el("small", { text: ` · ${t("away")}` }) : null);
-      chip.append(removeButton(p));
-      return chip;
-    }),
-  );
+  drawNames("writing", state.players.map((p) => {
+    const late = p.first_round > state.round;
+    const classes = `chip${submitted.has(p.id) ? " done" : ""}${late ? " late" : ""}${p.away ? " away" : ""}`;
+    const chip = el("li", { class: classes, "data-player": p.id },
+      el("span", { text: p.name }),
+      late ? el("small", { text: ` · ${t("next_round_from")}` }) : null,
+      p.away ? el("small", { text: ` · ${t("away")}` }) : null);
+    chip.append(removeButton(p));
+    return chip;
+  }));
+}
+
+function pageLabel(n, total) {
+  return app.dataset.pageLabel.replace("%(n)s", String(n)).replace("%(total)s", String(total));
+}
+
+// Every name at a size the back row reads: as many as fit, the rest on
+// further pages that turn by themselves (or with the page button).
+function drawNames(where, chips) {
+  const list = $(`${where}-players`);
+  const turn = $(`${where}-page`);
+  const book = names[where];
+  turn.hidden = true;
+  let pages = [chips];
+  if (list.offsetParent !== null && chips.length > 1) {
+    list.replaceChildren(...chips);
+    if (list.scrollHeight > list.clientHeight + 1) {
+      turn.hidden = false; // measured with the page button (and a label as long as it gets) in place
+      turn.textContent = pageLabel(chips.length, chips.length);
+      pages = pack(chips, (some) => list.replaceChildren(...some), list);
+    }
+  }
+  book.pages = pages;
+  book.index = Math.min(book.index, pages.length - 1);
+  showNames(where);
+}
+
+function showNames(where) {
+  const book = names[where];
+  const turn = $(`${where}-page`);
+  $(`${where}-players`).replaceChildren(...(book.pages[book.index] ?? []));
+  turn.hidden = book.pages.length < 2;
+  turn.textContent = pageLabel(book.index + 1, book.pages.length);
+}
+
+function turnNames(where) {
+  const book = names[where];
+  if (book.pages.length < 2) return;
+  book.index = (book.index + 1) % book.pages.length;
+  showNames(where);
+}
+
+let namesTimer = setInterval(() => ["lobby", "writing"].forEach(turnNames), NAMES_MS);
+for (const where of ["lobby", "writing"]) {
+  $(`${where}-page`).addEventListener("click", () => {
+    turnNames(where);
+    clearInterval(namesTimer);
+    namesTimer = setInterval(() => ["lobby", "writing"].forEach(turnNames), NAMES_MS);
+  });
 }
 
 // Removing takes two clicks (no blocking dialog on a projector). The first
@@ -212,20 +266,17 @@ function drawControls() {
   $("btn-end").hidden = !timed;
   $("btn-end").textContent = phase === "writing" ? t("end_writing") : t("end_voting");
   const replies = state.replies ?? [];
-  const browsing = (phase === "voting" || phase === "results") && slides().length > 1;
-  $("btn-prev").hidden = !browsing;
-  $("btn-fwd").hidden = !browsing;
+  drawPager();
   // A duel on the projector shows two replies at once: hide one at the results.
   const duelSlide = phase === "voting" && state.mode === "duels";
   $("btn-hide").hidden = !((phase === "voting" || phase === "results") && replies.length) || duelSlide;
-  $("btn-lock").hidden = phase === "finished";
+  $("btn-lock").hidden = phase === "finished" || debriefOpen;
   drawStar();
   $("btn-debrief").hidden = !(phase === "results" || phase === "finished") || !state.debrief;
   $("btn-debrief").textContent = debriefOpen ? t("back_to_results") : t("debrief");
-  if (debriefOpen) {
-    for (const id of ["btn-prev", "btn-fwd", "btn-hide"]) $(id).hidden = true;
-  }
-  const between = phase === "lobby" || (phase === "results" && round < total);
+  if (debriefOpen) $("btn-hide").hidden = true;
+  // The debrief keeps the controls to one line: its replies need the room.
+  const between = phase === "lobby" || (phase === "results" && round < total && !debriefOpen);
   $("next-mode").hidden = !between;
   if (between) drawModePicker();
   $("btn-lock").textContent = state.locked ? t("unlock") : t("lock");
@@ -251,6 +302,15 @@ async function chooseMode() {
   if (!answer.ok) { notice(answer.error); drawModePicker(); }
 }
 
+// Next/Previous page through the carousel's pages, or the debrief's.
+function drawPager() {
+  const { phase } = state;
+  const browsing = debriefOpen ? debriefPages().length > 1
+    : (phase === "voting" || phase === "results") && carousel.pages.length > 1;
+  $("btn-prev").hidden = !browsing;
+  $("btn-fwd").hidden = !browsing;
+}
+
 // The slides of a phase: one reply at a time, or in duels one duel at a
 // time; at an awards round's results the winners of each award come first.
 function slides() {
@@ -261,19 +321,78 @@ function slides() {
       const last = duels[duels.length - 1];
       if (last && last[0].duel === reply.duel) last.push(reply); else duels.push([reply]);
     }
-    return duels.map((sides) => ({ duel: sides }));
+    return duels.map((sides, i) => ({ duel: sides, n: i, total: duels.length }));
   }
-  const list = replies.map((reply) => ({ reply }));
+  const list = replies.map((reply, i) => ({ reply, n: i, total: replies.length }));
   if (state.phase !== "voting" && (state.criteria_winners ?? []).length) list.unshift({ winners: true });
   return list;
 }
 
-// One reply at a time, big enough for the back row; it moves on by itself
-// and the trainer can step back and forth to talk one through.
+// What a slide can be split into when it doesn't fit: a duel's sides, each
+// award's replies, a reply and then its card's coach note.
+function unitsOf(slide) {
+  if (slide.duel) return slide.duel;
+  if (slide.winners) {
+    return state.criteria_winners.flatMap((award) =>
+      award.replies.length ? award.replies.map((reply) => ({ award, reply })) : [{ award, reply: null }]);
+  }
+  if (state.phase === "voting") return ["reply"];
+  return slide.reply.coach_note ? ["card", "reply", "note"] : ["card", "reply"];
+}
+
+// A reply at the results is split in a fixed order of preference: all on one
+// page; the coach note on a page of its own with the card; the reply alone.
+function resultSplits(units) {
+  if (!units.includes("note")) return [[units], [["reply"], ["card"]]];
+  return [[units], [["card", "reply"], ["card", "note"]], [["reply"], ["card", "note"]], [["reply"], ["card"], ["note"]]];
+}
+
+function firstThatFits(splits, draw, box) {
+  for (const split of splits) {
+    if (split.every((units) => { draw(units); return grow(box, 1); })) return split;
+  }
+  return splits[splits.length - 1];
+}
+
+function boxOf(slide) {
+  if (state.phase === "voting") return $("showcase");
+  return slide.winners ? $("winners-card") : $("result-card");
+}
+
+function buildPages() {
+  const pages = [];
+  for (const slide of slides()) {
+    const units = unitsOf(slide);
+    const draw = (some) => drawPage({ slide, units: some }, false);
+    let groups = [units];
+    if (slide.reply && state.phase !== "voting") groups = firstThatFits(resultSplits(units), draw, boxOf(slide));
+    else if (units.length > 1) groups = pack(units, draw, boxOf(slide));
+    groups.forEach((group, part) => pages.push({ slide, units: group, part, parts: groups.length }));
+  }
+  return pages;
+}
+
+// Pages move on by themselves, big enough for the back row, and the trainer
+// can step back and forth to talk one through.
 function startCarousel(keep = false) {
-  if (!keep) carousel.index = 0;
-  drawSlide();
+  whileControlsSettle(() => {
+    carousel.pages = buildPages();
+    if (!keep) carousel.index = 0;
+    drawSlide();
+    drawPager();
+  });
   restartTimer();
+}
+
+// Pages are measured in the room the controls leave; showing Next/Previous
+// may wrap the controls onto another line, so measure again if it did.
+function whileControlsSettle(layout) {
+  const controls = document.querySelector(".controls");
+  for (let tries = 0; tries < 3; tries += 1) {
+    const before = controls.offsetHeight;
+    layout();
+    if (controls.offsetHeight === before) return;
+  }
 }
 
 function restartTimer() {
@@ -287,6 +406,11 @@ function stopCarousel() {
 }
 
 function step(delta) {
+  if (debriefOpen) {
+    const total = debriefPages().length;
+    debriefPage = total ? (((debriefPage + delta) % total) + total) % total : 0;
+    return drawDebrief();
+  }
   carousel.index += delta;
   drawSlide();
 }
@@ -296,52 +420,81 @@ function drawSlide() {
   drawStar();
 }
 
-function drawSlideOnly() {
-  const all = slides();
-  $("winners-card").hidden = true;
-  $("result-card").hidden = false;
-  if (!all.length) {
-    if (state.phase !== "voting") drawResult(null, 0, 0);
-    return;
-  }
-  const n = ((carousel.index % all.length) + all.length) % all.length;
-  const slide = all[n];
-  if (slide.winners) return drawWinners();
-  const replies = all.filter((s) => s.reply);
-  const position = replies.indexOf(slide);
-  if (state.phase === "voting") {
-    $("showcase-duel").hidden = !slide.duel;
-    $("showcase-reply").hidden = Boolean(slide.duel);
-    if (slide.duel) {
-      setText("showcase-counter", t("duel_of", { n: n + 1, total: all.length }));
-      setText("showcase-complaint", slide.duel[0].complaint);
-      $("showcase-duel").replaceChildren(...slide.duel.map((reply, i) =>
-        el("div", { class: "side" }, el("p", { class: "side-label", text: t("side", { letter: "ABC"[i] }) }),
-          el("p", { class: "reply", text: reply.text }))));
-      return;
-    }
-    setText("showcase-counter", t("reply_of", { n: position + 1, total: replies.length }));
-    setText("showcase-complaint", slide.reply.complaint);
-    setText("showcase-reply", slide.reply.text);
-  } else {
-    drawResult(slide.reply, position, replies.length);
-  }
+function currentPage() {
+  const { pages } = carousel;
+  return pages.length ? pages[((carousel.index % pages.length) + pages.length) % pages.length] : null;
 }
 
-// Each award's winning reply, its definition beside it, the author revealed.
-function drawWinners() {
+function drawSlideOnly() {
+  $("winners-card").hidden = true;
+  $("result-card").hidden = false;
+  const page = currentPage();
+  if (!page) {
+    if (state.phase !== "voting") { drawResult(null, 0, 0, ["card", "reply"]); drawBoard(); }
+    return;
+  }
+  drawPage(page);
+}
+
+function drawPage(page, sized = true) {
+  const { slide, units } = page;
+  const box = boxOf(slide);
+  if (state.phase === "voting") drawShowcase(slide, units);
+  else {
+    if (slide.winners) drawWinners(units, page); else drawResult(slide.reply, slide.n, slide.total, units);
+    // The board beside the results steps aside when the page needs the width;
+    // awards sit side by side when their replies are short enough.
+    const results = document.querySelector(".results");
+    const grid = $("winners-grid");
+    const layouts = [[false, true], [false, false], [true, true], [true, false]];
+    for (const [wide, columns] of slide.winners ? layouts : [[false, false], [true, false]]) {
+      results.classList.toggle("wide", wide);
+      grid.classList.toggle("columns", columns);
+      if (grow(box, 1)) break;
+    }
+    if (sized && !results.classList.contains("wide")) drawBoard();
+  }
+  if (sized) grow(box, 2.2);
+}
+
+function drawShowcase(slide, units) {
+  $("showcase-duel").hidden = !slide.duel;
+  $("showcase-reply").hidden = Boolean(slide.duel);
+  if (slide.duel) {
+    setText("showcase-counter", t("duel_of", { n: slide.n + 1, total: slide.total }));
+    setText("showcase-complaint", slide.duel[0].complaint);
+    $("showcase-duel").replaceChildren(...units.map((reply) =>
+      el("div", { class: "side" }, el("p", { class: "side-label", text: t("side", { letter: "ABC"[slide.duel.indexOf(reply)] }) }),
+        el("p", { class: "reply", text: reply.text }))));
+    return;
+  }
+  setText("showcase-counter", t("reply_of", { n: slide.n + 1, total: slide.total }));
+  setText("showcase-complaint", slide.reply.complaint);
+  setText("showcase-reply", slide.reply.text);
+}
+
+// Each award's winning replies (ties share it), its definition beside it,
+// the authors revealed.
+function drawWinners(units, page) {
   $("result-card").hidden = true;
   $("winners-card").hidden = false;
-  setText("winners-counter", t("award_winners"));
-  $("winners-grid").replaceChildren(...state.criteria_winners.map((award) =>
+  // Ties can take several pages: say which one this is.
+  setText("winners-counter", page.parts > 1
+    ? `${t("award_winners")} · ${pageLabel(page.part + 1, page.parts)}` : t("award_winners"));
+  const awards = [];
+  for (const unit of units) {
+    const last = awards[awards.length - 1];
+    if (last && last.award === unit.award) last.replies.push(unit.reply); else awards.push({ award: unit.award, replies: [unit.reply] });
+  }
+  $("winners-grid").replaceChildren(...awards.map(({ award, replies }) =>
     el("section", { class: `winner${award.replies.length > 1 ? " tied" : ""}` },
       el("h3", { text: award.name }),
       el("p", { class: "definition", text: award.definition }),
-      el("div", { class: "winner-list" }, ...(award.replies.length ? award.replies.map((reply) =>
-        el("div", { class: "winner-reply" },
+      el("div", { class: "winner-list" }, ...replies.map((reply) => (reply
+        ? el("div", { class: "winner-reply" },
           el("p", { class: "reply", text: reply.text }),
-          el("p", { class: "author", text: t("by", { name: reply.author }) })))
-        : [el("p", { class: "muted", text: t("no_award") })])))));
+          el("p", { class: "author", text: t("by", { name: reply.author }) }))
+        : el("p", { class: "muted", text: t("no_award") })))))));
 }
 
 function votesLabel(n) {
@@ -352,7 +505,12 @@ function duelOf(reply) {
   return (state.duels ?? []).find((d) => d.replies.includes(reply.id));
 }
 
-function drawResult(reply, n, total) {
+function drawResult(reply, n, total, units) {
+  $("winners-card").hidden = true;
+  $("result-card").hidden = false;
+  const showCard = units.includes("card");
+  const showReply = units.includes("reply");
+  const showNote = units.includes("note");
   const badge = $("result-badge");
   const shared = (state.replies ?? []).filter((r) => r.best).length > 1;
   badge.hidden = !reply?.best;
@@ -363,39 +521,35 @@ function drawResult(reply, n, total) {
   }
   const criteria = state.criteria ?? [];
   const awards = reply ? criteria.map((c, i) => [c.name, reply.awards?.[i] ?? 0]).filter(([, k]) => k) : [];
-  $("result-awards").hidden = !awards.length;
+  $("result-awards").hidden = !awards.length || !showReply;
   $("result-awards").replaceChildren(...awards.map(([name, k]) =>
     el("li", { class: "award-chip", text: k > 1 ? `${name} ×${k}` : name })));
   setText("result-counter", reply ? t("reply_of", { n: n + 1, total }) : t("no_replies"));
   setText("result-complaint", reply?.complaint ?? "");
+  $("result-complaint").hidden = !showCard;
   setText("result-reply", reply?.text ?? "");
   setText("result-author", reply ? `${t("by", { name: reply.author })} · ${votesLabel(reply.votes)} · ${t("points", { n: reply.points })}` : "");
+  $("result-reply").hidden = !showReply;
+  $("result-author").hidden = !showReply;
   setText("result-note", reply?.coach_note ?? "");
-  $("result-card").querySelector(".coach").hidden = !reply?.coach_note;
+  $("result-coach").hidden = !reply?.coach_note || !showNote;
 }
 
 function drawResults(keep = false) {
-  if (state.phase === "results") startCarousel(keep);
   const criteria = state.criteria ?? [];
   const perPlayer = state.round_awards ?? [];
-  $("round-awards-box").hidden = !criteria.length || state.phase !== "results";
-  $("round-awards").replaceChildren(
-    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "" }),
-      ...criteria.map((c) => el("th", { scope: "col", text: c.name })))),
-    el("tbody", {}, ...(perPlayer.length ? perPlayer.slice(0, 6).map((row) =>
-      el("tr", {}, el("th", { scope: "row", text: row.name }),
-        ...row.awards.map((k) => el("td", { text: k ? String(k) : "·" }))))
-      : [el("tr", {}, el("td", { colspan: String(criteria.length + 1), text: t("no_awards_yet") }))])),
-  );
+  // Who got each award this round, ties and all.
+  $("round-awards").replaceChildren(...criteria.map((c, i) => {
+    const got = perPlayer.filter((row) => row.awards[i]).sort((a, b) => b.awards[i] - a.awards[i]);
+    return el("li", {}, el("strong", { text: c.name }), el("span", {
+      class: "names", text: got.length ? got.map((row) => (row.awards[i] > 1 ? `${row.name} ×${row.awards[i]}` : row.name)).join(", ") : "·",
+    }));
+  }));
   const best = state.criterion_best ?? [];
   $("criterion-best").hidden = !best.length;
   $("criterion-best").replaceChildren(...best.map((row) =>
     el("li", {}, el("strong", { text: row.name }),
       el("span", { text: row.players.length ? row.players.join(", ") : t("nobody") }))));
-  $("leaderboard").replaceChildren(
-    ...(state.leaderboard ?? []).slice(0, 10).map((row) =>
-      el("li", {}, el("span", { class: "rank", text: `${row.rank}.` }), el("span", { class: "who", text: row.name }), el("span", { class: "score", text: String(row.score) }))),
-  );
   $("podium").replaceChildren(
     ...(state.podium ?? []).map((row, i) =>
       el("li", { class: `place place-${i + 1}` },
@@ -403,6 +557,35 @@ function drawResults(keep = false) {
         el("span", { class: "who", text: row.name }),
         el("span", { class: "score", text: t("points", { n: row.score }) }))),
   );
+  if (state.phase === "finished") grow($("podium-box"), 2.5);
+  if (state.phase === "results") startCarousel(keep); // each page draws the board beside it
+}
+
+// The board beside the results shows fewer rows rather than smaller ones:
+// the leaderboard is cut from the bottom (the top three stay); if that is
+// not enough, the round's awards give way (the award slides show them too)
+// and the leaderboard gets its rows back.
+function drawBoard() {
+  const board = document.querySelector(".leaderboard");
+  const rows = $("leaderboard");
+  const box = $("round-awards-box");
+  const awards = (state.criteria ?? []).length && state.phase === "results";
+  const drawRows = () => rows.replaceChildren(
+    ...(state.leaderboard ?? []).slice(0, 10).map((row) =>
+      el("li", {}, el("span", { class: "rank", text: `${row.rank}.` }), el("span", { class: "who", text: row.name }), el("span", { class: "score", text: String(row.score) }))),
+  );
+  box.hidden = !awards;
+  drawRows();
+  if (board.offsetParent === null) return;
+  for (const withAwards of awards ? [true, false] : [false]) {
+    box.hidden = !withAwards;
+    drawRows();
+    if (grow(board, 1.6)) return;
+    while (rows.children.length > 3) {
+      rows.lastElementChild.remove();
+      if (grow(board, 1.6)) return;
+    }
+  }
 }
 
 function notice(message, undo = null) {
@@ -418,10 +601,7 @@ function notice(message, undo = null) {
 }
 
 function currentReply() {
-  const all = slides();
-  if (!all.length) return null;
-  const slide = all[((carousel.index % all.length) + all.length) % all.length];
-  return slide.reply ?? null;
+  return currentPage()?.slide.reply ?? null;
 }
 
 // --- the debrief -------------------------------------------------------------
@@ -430,22 +610,88 @@ function toggleDebrief() {
   debriefOpen = !debriefOpen;
   showOnly("phase", debriefOpen ? "debrief" : state.phase);
   drawControls();
-  if (debriefOpen) { stopCarousel(); drawDebrief(); $("takeaway").value = state.debrief.takeaway ?? ""; }
+  if (debriefOpen) { stopCarousel(); debriefPage = 0; drawDebrief(); $("takeaway").value = state.debrief.takeaway ?? ""; }
   else if (state.phase === "results") startCarousel(true);
 }
 
-function drawDebrief() {
+// The winning replies, one or two a page, large; earlier model answers of
+// the same cards follow. Beside them, the card(s) they answer and the coach's note.
+function debriefUnits() {
   const { debrief } = state;
   const pinned = new Set(debrief.pinned);
-  $("debrief-cards").replaceChildren(...debrief.cards.map((card) =>
+  const units = debrief.highlights.map((reply) => ({ reply }));
+  for (const card of debrief.cards) {
+    for (const answer of card.model_answers.filter((a) => !pinned.has(a.reply_id))) units.push({ answer, card });
+  }
+  return units;
+}
+
+let debriefBook = { key: null, pages: [] };
+
+function debriefPages() {
+  if (!state?.debrief) return [];
+  const key = `${state.version}:${state.round}:${window.innerWidth}x${window.innerHeight}`;
+  if (debriefBook.key !== key || !debriefBook.pages.length) {
+    const units = debriefUnits();
+    const boxes = [$("debrief-cards"), $("debrief-highlights")];
+    const shown = $("debrief-highlights").offsetParent !== null;
+    const pages = units.length > 1 && shown ? pack(units, drawDebriefPage, boxes, 2) : [units];
+    debriefBook = { key, pages: shown ? noteApart(pages) : pages };
+  }
+  return debriefBook.pages;
+}
+
+// A reply too long to sit beside its card and coach note at the floor: the
+// note gets a page of its own (once a card) before the reply, beside the card.
+function noteApart(pages) {
+  const apart = new Set();
+  const result = [];
+  for (const page of pages) {
+    const [unit] = page;
+    const card = unit?.reply && state.debrief.cards.find((c) => c.id === unit.reply.card_id);
+    if (page.length !== 1 || !card?.coach_note || drawDebriefPage(page)) { result.push(page); continue; }
+    if (!apart.has(card.id)) { apart.add(card.id); result.push([{ noteOf: card }]); }
+    result.push([{ reply: unit.reply, noNote: true }]);
+  }
+  return result;
+}
+
+function drawDebrief() {
+  whileControlsSettle(() => {
+    debriefBook.key = null; // the snapshot (a pin, a star) may have changed what a page holds
+    const pages = debriefPages();
+    debriefPage = Math.min(debriefPage, pages.length - 1);
+    drawDebriefPage(pages[debriefPage] ?? []);
+    grow([$("debrief-cards"), $("debrief-highlights")], 2);
+    drawPager();
+  });
+}
+
+function drawDebriefPage(units) {
+  const { debrief } = state;
+  const pinned = new Set(debrief.pinned);
+  const cardIds = new Set(units.map((u) => u.reply?.card_id ?? u.card?.id ?? u.noteOf?.id));
+  const cards = debrief.cards.filter((card) => cardIds.has(card.id));
+  const noteBeside = !units.some((u) => u.noNote || u.noteOf);
+  $("debrief-cards").replaceChildren(...(cards.length ? cards : debrief.cards.slice(0, 1)).map((card) =>
     el("article", { class: "showcase debrief-card" },
       el("blockquote", { class: "complaint", text: card.complaint }),
-      card.coach_note ? el("div", { class: "coach" },
-        el("p", { class: "coach-label", text: t("coach_note") }), el("p", { text: card.coach_note })) : null,
-      earlierAnswers(card, pinned))));
+      card.coach_note && noteBeside ? el("div", { class: "coach" },
+        el("p", { class: "coach-label", text: t("coach_note") }), el("p", { class: "note", text: card.coach_note })) : null)));
   const criteria = state.criteria_winners ?? [];
-  const highlights = debrief.highlights;
-  $("debrief-highlights").replaceChildren(...(highlights.length ? highlights.map((reply) => {
+  $("debrief-highlights").replaceChildren(...(units.length ? units.map((unit) => {
+    if (unit.noteOf) {
+      return el("article", { class: "highlight coach" },
+        el("p", { class: "coach-label", text: t("coach_note") }), el("p", { class: "note", text: unit.noteOf.coach_note }));
+    }
+    if (unit.answer) {
+      const a = unit.answer;
+      return el("article", { class: "highlight" },
+        el("p", { class: "won" }, el("span", { text: t("model_answers") })),
+        el("p", { class: "reply model-answer", text: a.text }),
+        a.author ? el("p", { class: "author", text: t("by", { name: a.author }) }) : null);
+    }
+    const { reply } = unit;
     const won = criteria.filter((c) => c.replies.some((r) => r.id === reply.id)).map((c) => c.name);
     const isPinned = pinned.has(reply.id);
     return el("article", { class: "highlight" },
@@ -460,14 +706,22 @@ function drawDebrief() {
         }),
         starButton(reply, "button small")));
   }) : [el("p", { class: "muted", text: t("nothing_to_debrief") })]));
+  return shareColumns();
 }
 
-function earlierAnswers(card, pinnedHere) {
-  const earlier = card.model_answers.filter((a) => !pinnedHere.has(a.reply_id));
-  if (!earlier.length) return null;
-  return el("div", { class: "model-answers" },
-    el("p", { class: "coach-label", text: t("model_answers") }),
-    ...earlier.map((a) => el("p", { class: "model-answer", text: a.author ? `${a.text} — ${a.author}` : a.text })));
+// The card and its note on the left, the replies on the right: the columns
+// share the width in the first proportion that lets both fit at the floor.
+const DEBRIEF_COLUMNS = ["1fr 1.5fr", "1fr 1fr", "1.4fr 1fr", "1fr 2fr"];
+
+function shareColumns() {
+  const section = document.querySelector(".debrief");
+  const boxes = [$("debrief-cards"), $("debrief-highlights")];
+  for (const columns of DEBRIEF_COLUMNS) {
+    section.style.gridTemplateColumns = columns.split(" ").map((fr) => `minmax(0, ${fr})`).join(" ");
+    if (grow(boxes, 1)) return true;
+  }
+  section.style.gridTemplateColumns = "";
+  return false;
 }
 
 // A star puts the reply in the best-replies library (the desk's Library page).
@@ -487,7 +741,10 @@ async function star(replyId, starred) {
 function drawStar() {
   const button = $("btn-star");
   const reply = state.phase === "results" && !debriefOpen ? currentReply() : null;
-  button.hidden = !reply;
+  // At the results the star keeps its place, so the controls never reflow
+  // between a reply's page and an award's.
+  button.hidden = !(state.phase === "results" && !debriefOpen && (state.replies ?? []).length);
+  button.style.visibility = reply ? "" : "hidden";
   if (!reply) return;
   button.textContent = reply.starred ? t("starred") : t("star");
   button.setAttribute("aria-pressed", String(Boolean(reply.starred)));
@@ -538,8 +795,8 @@ $("btn-pause").addEventListener("click", () => command(state.paused_remaining !=
 $("btn-end").addEventListener("click", () => command("end_phase"));
 $("btn-hide").addEventListener("click", hideReply);
 $("btn-lock").addEventListener("click", toggleLock);
-$("btn-prev").addEventListener("click", () => { step(-1); restartTimer(); });
-$("btn-fwd").addEventListener("click", () => { step(1); restartTimer(); });
+$("btn-prev").addEventListener("click", () => { step(-1); if (!debriefOpen) restartTimer(); });
+$("btn-fwd").addEventListener("click", () => { step(1); if (!debriefOpen) restartTimer(); });
 $("btn-debrief").addEventListener("click", toggleDebrief);
 $("mode-select").addEventListener("change", chooseMode);
 $("card-select").addEventListener("change", chooseMode);
@@ -550,3 +807,18 @@ $("btn-sound").addEventListener("click", () => {
   if (!muted()) chime("minute"); // let the trainer hear what it sounds like
 });
 drawSound();
+// A window moved to another screen lays its text out again, and so does a
+// screen whose room changed under it (a notice wrapping the controls onto
+// another line, the storage alert, the takeaway's status line).
+onResize(() => { if (state) render({ ...state }); });
+const roomOf = new Map();
+const watchRoom = new ResizeObserver((entries) => {
+  const changed = entries.filter(({ target, contentRect }) => {
+    const before = roomOf.get(target);
+    if (target.offsetParent === null || !contentRect.height) { roomOf.delete(target); return false; }
+    roomOf.set(target, contentRect.height);
+    return before !== undefined && Math.abs(before - contentRect.height) > 1;
+  }).length > 0;
+  if (changed && state) render({ ...state });
+});
+document.querySelectorAll(".projector .fit, .projector .chips").forEach((box) => watchRoom.observe(box));
