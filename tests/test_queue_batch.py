@@ -37,12 +37,23 @@ def worker(url: str, channel: str):
     return server, manager, written, published
 
 
+def subscribed(manager, channel: str, listeners: int) -> None:
+    """Wait until Redis counts the workers' listeners, instead of sleeping and hoping."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        counts = {(k.decode() if isinstance(k, bytes) else k): n for k, n in manager.redis.pubsub_numsub(channel)}
+        if counts.get(channel, 0) >= listeners:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{listeners} listeners never subscribed to {channel}")
+
+
 def test_snapshots_for_many_phones_cross_redis_as_one_message_in_order(redis_url):
     channel = f"too-sandy-test-{secrets.token_hex(4)}"
     first, first_manager, first_written, first_published = worker(redis_url, channel)
     second, second_manager, second_written, _ = worker(redis_url, channel)
     try:
-        time.sleep(0.5)  # both listeners subscribed
+        subscribed(first_manager, channel, 2)
         # Phones 1 and 3 are on the first worker, 2 and 4 on the second.
         for manager, phones in ((first_manager, (1, 3)), (second_manager, (2, 4))):
             for phone in phones:
