@@ -51,9 +51,15 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel update -i trainer/translations/messages.pot -d trainer/translations --no-wrap --ignore-obsolete
 	$(MAKE) --no-print-directory catalogs
 
+# The unit and socket tests run on JOBS processes at once (pytest-xdist: each
+# test has its own database file); the live-server and browser tests, which
+# time real servers and restart services, run one at a time after them.
+JOBS ?= 2
+
 test: $(VENV)/.installed-test catalogs
 	scripts/ensure-chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(JOBS) -m "not live and not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "live or browser" $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-postgres
 
 test-postgres: $(VENV)/.installed-test
