@@ -72,6 +72,24 @@ _MESSAGES = {
     ),
     "storage_full_retry": lazy_gettext("The server can't save right now. Nothing was changed; try again in a minute."),
     "not_player": lazy_gettext("Your place in this session was not found. Join again with the room code."),
+    # Drills of the week (live/drills.py, game/windows.py).
+    "unknown_pace": lazy_gettext("Choose whether the session is live or runs over several days."),
+    "drill_closes_in_past": lazy_gettext("Writing has to close later than now. Choose a later date."),
+    "drill_window_short": lazy_gettext(
+        "Writing and voting each need at least an hour, and voting has to close after writing does."
+    ),
+    "drill_too_long": lazy_gettext("A drill can run for at most %(days)s days from start to the end of voting."),
+    "drill_window_closed": lazy_gettext("That window has already closed."),
+    "drill_extend_later": lazy_gettext("Choose a time later than the window's current end."),
+    "drill_not_open": lazy_gettext("That window hasn't opened yet."),
+    "unknown_time_zone": lazy_gettext("That time zone is not known. Pick one from the list."),
+    "drill_writing_closed": lazy_gettext(
+        "Writing for this drill has closed, so new people can't join it. Ask your trainer about the next one."
+    ),
+    "drill_runs_itself": lazy_gettext(
+        "This drill moves on by itself at the times set for it. Change them on the drill's page."
+    ),
+    "not_a_drill": lazy_gettext("This session is live, not a drill."),
 }
 
 

@@ -8,6 +8,7 @@ rooms. Voting lives in ``live.voting``.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta
 from random import Random
 
@@ -19,12 +20,14 @@ from ..game import phases
 from ..game.modes import DUELS_MINIMUM, Mode
 from ..models import GameRound, GameSession, Player, Presence, Reply
 from .profanity import is_rude
-from .sessions import active_player_ids, claim_clock, clock_of, session_pool, timing_of
+from .sessions import DRILL, active_player_ids, claim_clock, clock_of, session_pool, timing_of
 
 REPLY_MAX = 600
 # Phones flush their draft when their countdown reaches zero; the deadline
 # sweeper waits this long past the deadline so those last words arrive.
 WRITING_GRACE = timedelta(seconds=2)
+# A drill whose writing closes with fewer replies than this goes to its results.
+DRILL_LEAST_REPLIES = 2
 
 
 def seeded_rng(session: GameSession, round_no: int, purpose: str) -> Random:
@@ -36,6 +39,8 @@ def seeded_rng(session: GameSession, round_no: int, purpose: str) -> Random:
 def advance(session: GameSession, now: datetime) -> game.Outcome | None:
     """The host's "start"/"next round"/"final podium" button."""
     clock = clock_of(session)
+    if session.pace == DRILL and clock.phase != game.Phase.RESULTS:
+        raise game.RuleError("drill_runs_itself")  # its windows move it on (live/drills.py)
     outcome = phases.advance(clock, timing_of(session), now)
     if outcome.clock.phase == game.Phase.WRITING:
         players = active_player_ids(session, outcome.clock.round_no)
@@ -53,6 +58,8 @@ def advance(session: GameSession, now: datetime) -> game.Outcome | None:
 
 
 def change_timer(session: GameSession, action: str, now: datetime, seconds: int = 60) -> game.Outcome | None:
+    if session.pace == DRILL:
+        raise game.RuleError("drill_runs_itself")  # a drill's windows are extended on its page
     clock = clock_of(session)
     if action == "extend":
         outcome = phases.extend(clock, now, seconds)
@@ -71,17 +78,26 @@ def close_phase(session: GameSession, now: datetime) -> game.Outcome | None:
     """End writing or voting now: at the deadline, early, or on the host's word.
 
     Returns None when someone else closed it first, so only one caller
-    announces the change.
+    announces the change. A drill's phase closes only when its window has
+    (live/drills.py closes a window early by moving its end to now): a
+    room where everyone present is done is not the whole team.
     """
     clock = clock_of(session)
+    drill = session.pace == DRILL
+    if drill and not clock.is_overdue(now):
+        return None
     outcome = phases.close_phase(
-        clock, timing_of(session), now, any_replies=_any_replies(session, clock.round_no)
+        clock, timing_of(session), now, any_replies=_any_replies(session, clock.round_no, drill)
     )
+    if drill and outcome.clock.phase == game.Phase.VOTING:
+        outcome = game.Outcome(replace(outcome.clock, deadline=session.voting_closes_at), outcome.announce)
     if not claim_clock(session, outcome.clock):
         db.session.rollback()
         return None
     if clock.phase == game.Phase.WRITING:
         _keep_unsubmitted_drafts(session, clock.round_no)
+        if drill and round_mode(session, clock.round_no) == Mode.DUELS:
+            _pair_writers(session, clock.round_no)
     db.session.commit()
     return outcome
 
@@ -126,9 +142,11 @@ def round_replies(session: GameSession, round_no: int):
     )
 
 
-def _any_replies(session: GameSession, round_no: int) -> bool:
+def _any_replies(session: GameSession, round_no: int, drill: bool = False) -> bool:
+    """Anything to vote on: a reply, or (in a drill) at least two, since nobody votes on their own."""
     replies = db.session.scalars(round_replies(session, round_no).where(~Reply.hidden)).all()
-    return any(r.text or _usable_draft(session, r) for r in replies)
+    written = sum(1 for r in replies if r.text or r.sealed or _usable_draft(session, r))
+    return written >= (DRILL_LEAST_REPLIES if drill else 1)
 
 
 def _usable_draft(session: GameSession, reply: Reply) -> str | None:
@@ -140,11 +158,25 @@ def _usable_draft(session: GameSession, reply: Reply) -> str | None:
 
 
 def _keep_unsubmitted_drafts(session: GameSession, round_no: int) -> None:
-    """A draft never submitted still counts as the reply if it is not blank."""
+    """A draft never submitted still counts as the reply if it is not blank.
+
+    A drill's sent replies were sealed until now: they become readable.
+    """
     for reply in db.session.scalars(
         round_replies(session, round_no).where(Reply.text.is_(None))
     ):
-        reply.text = _usable_draft(session, reply)
+        reply.text = reply.sealed or _usable_draft(session, reply)
+        reply.sealed = None
+
+
+def _pair_writers(session: GameSession, round_no: int) -> None:
+    """A duels drill pairs those who wrote, when writing closes: nobody's duel is lost to a no-show."""
+    written = {
+        r.player_id: r for r in db.session.scalars(round_replies(session, round_no).where(Reply.text.is_not(None)))
+    }
+    for number, group in enumerate(game.modes.pair_up(list(written), seeded_rng(session, round_no, "duels"))):
+        for player_id in group:
+            written[player_id].duel = number
 
 
 # --- player actions ------------------------------------------------------
@@ -174,8 +206,9 @@ def submit(player: Player, session: GameSession, round_no: int, text: str, now: 
     if not text.strip():
         raise game.RuleError("reply_blank")
     reply = _reply_of(player, session, round_no)
-    if reply is not None and reply.submitted_at is not None and reply.text == text.strip():
-        return reply.text
+    drill = session.pace == DRILL
+    if reply is not None and reply.submitted_at is not None and (reply.text or reply.sealed) == text.strip():
+        return text.strip()
     if session.phase != game.Phase.WRITING:
         raise game.RuleError("wrong_phase", phase=session.phase)
     if round_no != session.round_no:
@@ -185,7 +218,11 @@ def submit(player: Player, session: GameSession, round_no: int, text: str, now: 
     if session.profanity_filter and is_rude(text):
         raise game.RuleError("rephrase")
     reply.draft = text
-    reply.text = stored = text.strip()
+    stored = text.strip()
+    if drill:
+        reply.sealed = stored  # readable by its writer only, until writing closes
+    else:
+        reply.text = stored
     reply.submitted_at = now
     db.session.commit()
     return stored
@@ -207,8 +244,10 @@ def everyone_submitted(session: GameSession) -> bool:
     """Nobody connected is still writing, and someone has sent a reply.
 
     Players who are away (phone asleep, Wi-Fi gone) are not waited for; if
-    they come back in time they can still send.
+    they come back in time they can still send. A drill waits for its window.
     """
+    if session.pace == DRILL:
+        return False
     connected = select(Presence.player_id).where(Presence.session_id == session.id)
     waiting = db.session.scalar(
         round_replies(session, session.round_no)

@@ -19,8 +19,9 @@ from .. import game
 from ..clock import utcnow
 from ..coaching import criteria
 from ..extensions import db
-from ..game import phases
+from ..game import phases, windows
 from ..game.modes import Mode, Voting
+from ..game.windows import Windows
 from ..models import Card, Deck, GameSession, Player, SessionDeck
 from . import presence
 from .names import clean_name, name_key
@@ -29,6 +30,8 @@ from .tokens import new_room_code, new_token, normalise_code, token_hash
 WRITING_MINUTES = (1, 15)
 VOTING_SECONDS = (20, 600)
 ROUNDS = (1, 10)
+# A session's pace: one room for minutes, or a drill over several days.
+LIVE, DRILL = "live", "drill"
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,10 @@ class SessionSettings:
     difficulties: tuple[int, ...] = ()
     # The team it is run for (checked by the caller: the trainer's own, or any for an admin).
     team_id: int | None = None
+    # "live", or "drill" with its windows and the trainer's time zone (live/drills.py).
+    pace: str = LIVE
+    windows: Windows | None = None
+    time_zone: str | None = None
 
     def check(self) -> None:
         if not self.deck_ids:
@@ -63,6 +70,13 @@ class SessionSettings:
         ):
             if not low <= value <= high:
                 raise game.RuleError(code, low=low, high=high)
+        if self.pace not in (LIVE, DRILL):
+            raise game.RuleError("unknown_pace")
+        if self.pace == DRILL:
+            if self.windows is None:
+                raise game.RuleError("drill_closes_in_past")
+            windows.zone(self.time_zone)
+            windows.check(self.windows, utcnow())
 
 
 def create_session(settings: SessionSettings, owner_id: int | None = None) -> GameSession:
@@ -94,7 +108,13 @@ def create_session(settings: SessionSettings, owner_id: int | None = None) -> Ga
         themes=list(settings.themes),
         difficulties=list(settings.difficulties),
         team_id=settings.team_id,
+        pace=settings.pace,
+        time_zone=settings.time_zone if settings.pace == DRILL else None,
     )
+    if settings.pace == DRILL and settings.windows is not None:
+        session.writing_opens_at = settings.windows.writing_opens
+        session.writing_closes_at = settings.windows.writing_closes
+        session.voting_closes_at = settings.windows.voting_closes
     db.session.add(session)
     db.session.commit()
     return session
@@ -203,6 +223,9 @@ def join(code: str, raw_name: str, language: str = "en", session: GameSession | 
         raise game.RuleError("session_over")
     if session.locked:
         raise game.RuleError("room_locked")
+    drill = session.pace == DRILL
+    if drill and session.phase not in (game.Phase.LOBBY, game.Phase.WRITING):
+        raise game.RuleError("drill_writing_closed")
     name = clean_name(raw_name)
     token = new_token()
     player = Player(
@@ -210,12 +233,17 @@ def join(code: str, raw_name: str, language: str = "en", session: GameSession | 
         name=name,
         name_key=name_key(name),
         token_hash=token_hash(token),
-        first_round=session.round_no + 1,
+        # A drill's one round lasts days: whoever arrives while it is open writes in it.
+        first_round=1 if drill else session.round_no + 1,
         language=language,
     )
     db.session.add(player)
     try:
         db.session.flush()
+        if drill and session.phase == game.Phase.WRITING:
+            from .drills import deal_joiner  # drills builds on this module
+
+            deal_joiner(session, player.id)
         joined = Joined(player.id, name, player.first_round, session.id, session.code, token)
         db.session.commit()
     except IntegrityError:

@@ -23,9 +23,10 @@ from ..extensions import db
 from ..game.modes import Choice, Mode, Voting
 from ..models import Card, GameSession, Player, Reply, Vote
 from . import presence
+from .drills import too_few_replies
 from .results import PODIUM, Scoreboard, criterion_best, round_results, scoreboard, shown_criteria
 from .rounds import REPLY_MAX, round_mode, writing_progress
-from .sessions import session_pool
+from .sessions import DRILL, session_pool
 from .voting import choices_payload, round_ballots, votes_of, voting_progress
 
 # The projector's same-card picker lists at most this many cards.
@@ -54,7 +55,21 @@ def common(session: GameSession, now: datetime) -> dict[str, Any]:
         # The mode of the round on screen (between rounds, of the next one).
         "mode": str(round_mode(session, session.round_no)) if playing else session.mode,
         "voting": session.voting,
+        "pace": session.pace,
         **clock_payload(session, now),
+        **({"drill": drill_payload(session)} if session.pace == DRILL else {}),
+    }
+
+
+def drill_payload(session: GameSession) -> dict[str, Any]:
+    """A drill's windows, for "time left" in days and hours and "voting until …"."""
+    return {
+        "writing_opens": epoch_ms(session.writing_opens_at),
+        "writing_closes": epoch_ms(session.writing_closes_at),
+        "voting_closes": epoch_ms(session.voting_closes_at),
+        "time_zone": session.time_zone,
+        # Writing closed with too few replies to vote on: the results say why.
+        "too_few": too_few_replies(session),
     }
 
 
@@ -67,7 +82,7 @@ def _round_rows(session: GameSession, where: Any = None) -> list[tuple[Any, Any,
     """
     query = (
         select(
-            Reply.id, Reply.text, Reply.draft, Reply.submitted_at, Reply.hidden, Reply.duel,
+            Reply.id, Reply.text, Reply.sealed, Reply.draft, Reply.submitted_at, Reply.hidden, Reply.duel,
             Card.id.label("card_id"),
             Card.complaint, Card.theme, Card.coach_note,
             Player.id.label("player_id"), Player.name, Player.removed,
@@ -87,7 +102,8 @@ def _round_rows(session: GameSession, where: Any = None) -> list[tuple[Any, Any,
                 id=row.card_id, complaint=row.complaint, theme=row.theme, coach_note=row.coach_note
             )
         reply = SimpleNamespace(
-            id=row.id, text=row.text, draft=row.draft, submitted_at=row.submitted_at, hidden=row.hidden,
+            id=row.id, text=row.text, sealed=row.sealed, draft=row.draft, submitted_at=row.submitted_at,
+            hidden=row.hidden,
             duel=row.duel,
         )
         rows.append((reply, card, SimpleNamespace(id=row.player_id, name=row.name, removed=row.removed)))
@@ -241,7 +257,9 @@ def each_player_snapshot(
         data["playing"] = mine is not None
         if phase == game.Phase.WRITING and mine:
             reply, card = mine
-            data.update(card=_card(card), draft=reply.draft, submitted=reply.text if reply.submitted_at else None)
+            # A drill's sent reply is sealed until writing closes: only its writer's snapshot holds it.
+            sent = reply.text or reply.sealed
+            data.update(card=_card(card), draft=reply.draft, submitted=sent if reply.submitted_at else None)
         elif phase == game.Phase.VOTING:
             ballot = ballots.get(player.id, game.Ballot(()))
             # On a same-card round the card is sent once, not with every reply.

@@ -1,6 +1,7 @@
 """Closes phases whose deadline passed, including those that passed while
-the server was down. Safe with several workers: closing is conditional, so
-each phase is closed, and announced, exactly once."""
+the server was down, and opens drills whose writing window has started.
+Safe with several workers: closing and opening are conditional, so each
+phase is closed (or opened), and announced, exactly once."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from flask import Flask
 
 from ..clock import utcnow
 from ..extensions import db, socketio
-from ..models import GameSession
-from . import announce, rounds, storage
+from ..models import GameSession, Player
+from . import announce, drills, rounds, storage
 from .sessions import overdue_session_ids
+from .snapshots import player_snapshots
 
 INTERVAL_SECONDS = 0.5
 
@@ -31,7 +33,21 @@ def sweep_once() -> int:
         if outcome is not None:
             closed += 1
             announce.announce(session, outcome.announce)
+    for session, outcome in drills.open_due(now):
+        closed += 1
+        announce.announce(session, outcome.announce)
+    for session_id, player_id in drills.deal_stragglers():
+        _send_card(session_id, player_id)
     return closed
+
+
+def _send_card(session_id: int, player_id: int) -> None:
+    """A phone dealt late gets its card without asking."""
+    player = db.session.get(Player, player_id)
+    if player is None:
+        return
+    snapshot = player_snapshots(player.session, utcnow(), only=player)[player_id]
+    socketio.emit("snapshot", snapshot, namespace=announce.PLAY_NS, to=announce.player_room(player_id))
 
 
 def run_forever(app: Flask) -> None:
