@@ -17,6 +17,7 @@ import hashlib
 import io
 import re
 from collections import defaultdict
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import quote_from_bytes, urljoin, urlsplit
 
@@ -33,7 +34,8 @@ from trainer.coaching import presets
 from trainer.decks import imports as deckimport
 from trainer.decks import store as deckstore
 from trainer.extensions import db
-from trainer.live import rounds
+from trainer.game.windows import Window, Windows
+from trainer.live import drills, rounds
 from trainer.live.sessions import SessionSettings, create_session, join
 from trainer.models import Attempt, Deck, LoginAttempt, Player, Presence, Reply, User
 from trainer.records import library, teams
@@ -116,6 +118,15 @@ def site(tmp_path_factory):
         rounds.close_phase(game, utcnow())
         reply_id = db.session.scalars(select(Reply.id).where(Reply.session_id == game.id)).first()
         library.star(reply_id, boss.id, game.id)
+        # A drill in its voting window: its page has every drill form (extend, close, hide, remove).
+        now = utcnow()
+        drill = drills.create_drill(SessionSettings(
+            (deck.id,), seed=7, windows=Windows(now, now + timedelta(days=2), now + timedelta(days=3)),
+            time_zone="Europe/Athens"), boss.id, now)
+        for name in ("Dee", "Eli"):
+            drill_player = db.session.get(Player, join(drill.code, name).player_id)
+            rounds.submit(drill_player, drill, 1, f"{name} would bring a rake", now)
+        drills.close_early(drill, Window.WRITING, now)
         presets.save(boss.id, "Quick one", {"writing_minutes": 4, "rounds_total": 2})
         staged = deckimport.stage_upload(boss, "more.csv", "complaint\nThe waves are too loud\n".encode(), deck)
         # An archived deck, for its restore button.
@@ -129,7 +140,8 @@ def site(tmp_path_factory):
         assert signed_in.status_code == 302
         # The upload's preview is reached by uploading, not by a link.
         forms = walk(app, client, ["/", "/login", "/admin/", "/admin/decks?archived=1", "/host/",
-                                   f"/host/{game.code}/report", "/library", "/teams", f"/admin/imports/{staged.id}"])
+                                   f"/host/{game.code}/report", f"/host/{drill.code}/drill", "/library", "/teams",
+                                   f"/admin/imports/{staged.id}"])
         yield app, client, token, forms
         db.session.remove()
         db.engine.dispose()

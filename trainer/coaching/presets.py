@@ -1,4 +1,4 @@
-"""Session presets: Monday warm-up and Friday unwind ship; trainers save their own.
+"""Session presets: Monday warm-up, Friday unwind and Drill of the week ship; trainers save their own.
 
 A preset is a plain dict of the new-session form's settings. The shipped
 ones live here (their names are translated); a trainer's own are rows.
@@ -19,11 +19,11 @@ from .messages import CoachingError
 
 NAME_MAX = 60
 SETTING_KEYS = ("mode", "voting", "writing_minutes", "voting_seconds", "rounds_total", "themes", "difficulties",
-                "polite")
+                "polite", "pace")
 
 CUSTOM: dict[str, Any] = {
     "mode": Mode.OWN_CARD.value, "voting": Voting.VOTES.value, "writing_minutes": 7, "voting_seconds": 90,
-    "rounds_total": 3, "themes": [], "difficulties": [], "polite": False,
+    "rounds_total": 3, "themes": [], "difficulties": [], "polite": False, "pace": "live",
 }
 
 SHIPPED: dict[str, dict[str, Any]] = {
@@ -37,17 +37,26 @@ SHIPPED: dict[str, dict[str, Any]] = {
         **CUSTOM, "mode": Mode.DUELS.value, "voting": Voting.VOTES.value, "writing_minutes": 7,
         "voting_seconds": 120, "rounds_total": 3, "difficulties": [3],
     },
+    # Over the week, for teams that never meet at once: one card for everyone, so
+    # Friday's debrief compares like with like; its windows default to Thursday and Friday noon.
+    "drill": {
+        **CUSTOM, "pace": "drill", "mode": Mode.SAME_CARD.value, "voting": Voting.VOTES.value, "rounds_total": 1,
+        "difficulties": [1, 2],
+    },
     "custom": CUSTOM,
 }
 
 SHIPPED_NAMES = {
     "monday": _l("Monday warm-up"),
     "friday": _l("Friday unwind"),
+    "drill": _l("Drill of the week"),
     "custom": _l("Custom"),
 }
 SHIPPED_HINTS = {
     "monday": _l("Short: one card for the whole room, two rounds, five minutes, easier cards, service awards."),
     "friday": _l("Longer and sillier: duels, three rounds, the most absurd cards."),
+    "drill": _l("Over several days: everyone answers one card on their phone by Thursday noon, "
+                "votes by Friday noon, and you show the results at the team meeting."),
     "custom": _l("Start from the usual settings and choose everything yourself."),
 }
 

@@ -5,6 +5,7 @@ projector is for its trainer, or any admin."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import segno
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,14 +15,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..accounts.access import may_host
+from ..clock import utcnow
 from ..coaching import presets
 from ..database.ids import row_id
 from ..decks import store as deckstore
 from ..decks.rules import DIFFICULTIES, THEMES
 from ..extensions import db
-from ..game import Mode, RuleError, Voting
+from ..game import Mode, RuleError, Voting, windows
+from ..game.windows import zone_names
+from ..live import drills
 from ..live.messages import message_for
-from ..live.sessions import SessionSettings, create_session, find_session
+from ..live.sessions import DRILL, SessionSettings, create_session, find_session
 from ..models import Card, Deck, GameSession, Player, User
 from ..records import teams
 from ..refusals import Refusal
@@ -96,8 +100,12 @@ def new():
     if settings is None:
         chosen, settings = "custom", presets.find("custom", current_user.id)
     team_arg = request.values.get("team", "")
+    # A drill's times are in the trainer's zone: the page's script sends the browser's as ?tz=.
+    time_zone = request.values.get("time_zone") or request.values.get("tz") or "UTC"
+    if time_zone not in zone_names():
+        time_zone = "UTC"
     form = {**settings, "deck_ids": [], "language": language, "preset": chosen, "save_as": "",
-            "team_id": row_id(team_arg)}
+            "team_id": row_id(team_arg), "time_zone": time_zone, **default_windows(time_zone)}
     my_teams = teams.visible_teams(current_user)
     decks = _decks(language)
     # Ticked by default when nothing was chosen yet.
@@ -119,6 +127,9 @@ def new():
             "preset": chosen,
             "save_as": request.form.get("save_as", "").strip(),
             "team_id": form["team_id"],
+            "pace": request.form.get("pace", "live"),
+            "time_zone": time_zone,
+            **{field: request.form.get(field, "") for field in WINDOW_FIELDS},
         }
         # A team the trainer may not see is no team at all.
         if form["team_id"] not in {t.id for t in my_teams}:
@@ -127,13 +138,17 @@ def new():
             deck_ids, form["writing_minutes"], form["voting_seconds"], form["rounds_total"],
             profanity_filter=form["polite"], language=language, mode=form["mode"], voting=form["voting"],
             themes=tuple(form["themes"]), difficulties=tuple(form["difficulties"]), team_id=form["team_id"],
+            pace=form["pace"], windows=typed_windows(form, time_zone), time_zone=time_zone,
         )
         try:
             chosen_settings.check()
             if form["save_as"]:
                 # Checked first, saved only with a session that can start: a refused form keeps nothing.
                 presets.checked_name(form["save_as"])
-            game_session = create_session(chosen_settings, owner_id=current_user.id)
+            if form["pace"] == DRILL:
+                game_session = drills.create_drill(chosen_settings, current_user.id, utcnow())
+            else:
+                game_session = create_session(chosen_settings, owner_id=current_user.id)
         except RuleError as broken:
             error = message_for(broken)
         except Refusal as refused:
@@ -142,11 +157,41 @@ def new():
             if form["save_as"]:
                 saved = presets.save(current_user.id, form["save_as"], form)
                 flash(_("Preset “%(name)s” saved.", name=saved.name), "ok")
+            if form["pace"] == DRILL:
+                return redirect(url_for("host.drill", code=game_session.code))
             return redirect(url_for("host.projector", code=game_session.code))
     return render_template(
         "host_new.html", decks=decks, form=form, error=error, language_decks=language_decks,
         presets=_preset_choices(), themes=theme_choices(), difficulties=DIFFICULTY_CHOICES, teams=my_teams,
+        time_zones=sorted(zone_names()),
     ), 400 if error else 200
+
+
+WINDOW_FIELDS = ("writing_opens", "writing_closes", "voting_closes")
+
+
+def default_windows(time_zone: str) -> dict[str, str]:
+    """The drill's default windows as the form's datetime-local values: now, Thursday noon, Friday noon."""
+    where = windows.zone(time_zone)
+    found = windows.defaults(utcnow().replace(second=0, microsecond=0), where)
+    return {
+        field: windows.to_local(instant, where).strftime("%Y-%m-%dT%H:%M")
+        for field, instant in zip(WINDOW_FIELDS, (found.writing_opens, found.writing_closes,
+                                                  found.voting_closes), strict=True)
+    }
+
+
+def typed_windows(form: dict, time_zone: str) -> windows.Windows | None:
+    """The windows the trainer typed, in their zone; an opening in the past opens now."""
+    where = windows.zone(time_zone)
+    found = []
+    for field in WINDOW_FIELDS:
+        try:
+            found.append(windows.to_utc(datetime.strptime(form.get(field, "").strip(), "%Y-%m-%dT%H:%M"), where))
+        except (ValueError, OverflowError):  # not a time, or one at the edge of the calendar
+            return None
+    now = utcnow()
+    return windows.Windows(max(found[0], now), found[1], found[2])
 
 
 def _preset_choices() -> list[dict]:
@@ -207,3 +252,7 @@ def qr(code: str):
         buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff", xmldecl=False
     )
     return buffer.getvalue(), 200, {"Content-Type": "image/svg+xml", "Cache-Control": "no-store"}
+
+
+# The drill's pages add their routes to this blueprint.
+from . import drills as _drill_pages  # noqa: E402, F401
