@@ -41,7 +41,7 @@ def join(phone: Watched, base: str, code: str, name: str, language: str) -> None
     page = phone.page
     page.goto(f"{base}/join/{code}")
     # The phone picks its own language with the switch, named in that language.
-    page.get_by_role("link", name={"el": "Ελληνικά", "uk": "Українська"}[language]).click()
+    page.get_by_role("button", name={"el": "Ελληνικά", "uk": "Українська"}[language]).click()
     page.wait_for_url(f"**/join/{code}")
     assert page.evaluate("document.documentElement.lang") == language
     phone.shot("1-join")
