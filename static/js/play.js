@@ -1,4 +1,5 @@
-// The phone: join, write against the clock, vote, see points.
+// The phone: join, write against the clock, vote, see points. A drill of the
+// week is the same game over days: its clock reads in days and hours.
 // What the player types is kept in localStorage until the server has it.
 import {
   $, Countdown, connect, el, forgetVersions, formatClock, isNewest, request, requestId, requestSurely, setText,
@@ -31,8 +32,31 @@ let draftFirstChange = 0;
 let retryTimer = null;
 let submitPending = false; // a reply the server could not save yet; it is sent again by itself
 
+const HOUR_MS = 3600 * 1000;
+
+// A drill's time left: "2 days 5 hours left to write"; its last hour counts down as live.
+function drillLeft(ms) {
+  if (ms < HOUR_MS) return formatClock(ms);
+  const hours = Math.ceil(ms / HOUR_MS);
+  const days = Math.floor(hours / 24);
+  const time = [days ? t("n_days", { n: days }) : "", hours % 24 ? t("n_hours", { n: hours % 24 }) : ""]
+    .filter(Boolean).join(" ");
+  return t(state.phase === "voting" ? "drill_vote_left" : "drill_write_left", { time });
+}
+
+// A drill's date and time, in the drill's time zone (the poster's) and the phone's language.
+function drillWhen(ms) {
+  const options = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+  try {
+    return new Intl.DateTimeFormat(LANGUAGE, { ...options, timeZone: state.drill.time_zone }).format(new Date(ms));
+  } catch {
+    return new Intl.DateTimeFormat(LANGUAGE, options).format(new Date(ms));
+  }
+}
+
 const clock = new Countdown((ms, paused) => {
-  const text = paused ? `${t("paused")} · ${formatClock(ms)}` : formatClock(ms);
+  const drill = state?.pace === "drill";
+  const text = paused ? `${t("paused")} · ${formatClock(ms)}` : drill ? drillLeft(ms) : formatClock(ms);
   setText("phone-clock", text);
   setText("vote-clock", text);
   // At zero, send the last words at once rather than waiting for the debounce.
@@ -190,9 +214,15 @@ function render(snapshot) {
   clock.sync(snapshot);
   setText("who", snapshot.me.name);
   const { phase } = snapshot;
+  const drill = snapshot.pace === "drill";
   if (phase === "lobby" || ((phase === "writing" || phase === "voting") && !snapshot.playing)) {
     setText("wait-title", t(phase === "lobby" ? "lobby_title" : "sitting_out_title"));
-    setText("wait-text", t(phase === "lobby" ? "lobby_text" : "sitting_out_text"));
+    if (drill) {
+      setText("wait-text", phase === "lobby" ? t("drill_lobby_text", { when: drillWhen(snapshot.drill.writing_opens) })
+        : t("drill_sitting_out_text"));
+    } else {
+      setText("wait-text", t(phase === "lobby" ? "lobby_text" : "sitting_out_text"));
+    }
     return showOnly("view", "wait");
   }
   showOnly("view", phase);
@@ -204,7 +234,8 @@ function render(snapshot) {
 
 function drawWriting(previous) {
   const box = $("reply");
-  setText("phone-round", t("round_of", { n: state.round, total: state.rounds_total }));
+  setText("phone-round", state.pace === "drill" ? t("drill_write_by", { when: drillWhen(state.drill.writing_closes) })
+    : t("round_of", { n: state.round, total: state.rounds_total }));
   setText("card-text", state.card.complaint);
   // Prefer what this phone holds if the server hasn't got it yet.
   const local = localStorage.getItem(draftKey(state.round));
@@ -226,7 +257,8 @@ function drawCounter() {
 
 function drawSent(submitted) {
   $("sent-note").hidden = !submitted;
-  setText("sent-note", submitted ? t("sent") : "");
+  setText("sent-note", !submitted ? "" : state.pace === "drill"
+    ? t("drill_sent", { when: drillWhen(state.drill.writing_closes) }) : t("sent"));
   setText("send", submitted ? t("update") : t("send"));
 }
 
@@ -292,6 +324,8 @@ function ballotItem(reply, awards, label = null) {
 }
 
 function drawScore() {
+  const drill = state.pace === "drill";
+  setText("results-hint", !drill ? t("results_hint") : state.drill.too_few ? t("drill_too_few") : t("drill_results_hint"));
   setText("round-points", t("points_round", { n: state.round_points }));
   setText("total-line", t("total", { score: state.score, rank: state.rank, of: state.of }));
   const duel = { won: "you_won_duel", lost: "you_lost_duel", walkover: "your_walkover" }[state.duel_result];

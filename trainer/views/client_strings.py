@@ -137,4 +137,16 @@ def client_strings() -> dict[str, str]:
         "storage_back": _("The server saves again."),
         "star": _("☆ Star"),
         "starred": _("★ In the library"),
+        "results_hint": _("Look at the projector for the best replies."),
+        # A drill of the week on the phone.
+        "n_days": _plural("%(n)s day", "%(n)s days"),
+        "n_hours": _plural("%(n)s hour", "%(n)s hours"),
+        "drill_write_left": _("%(time)s left to write"),
+        "drill_vote_left": _("%(time)s left to vote"),
+        "drill_write_by": _("Write by %(when)s"),
+        "drill_sent": _("Sent. You can change it and send again until %(when)s."),
+        "drill_lobby_text": _("Writing opens %(when)s. Come back then: this link keeps your place."),
+        "drill_sitting_out_text": _("Your card is on its way. Reload the page in a moment."),
+        "drill_results_hint": _("Your trainer shows the best replies at the team meeting."),
+        "drill_too_few": _("Fewer than two people wrote a reply, so there was no vote this time."),
     }
