@@ -62,6 +62,8 @@ def open_writing(session: GameSession, now: datetime) -> game.Outcome | None:
         db.session.rollback()
         return None
     db.session.add(GameRound(session_id=session.id, round_no=1, mode=session.mode, takeaway=""))
+    if Mode(session.mode) != Mode.OWN_CARD:
+        drill_card(session)  # chosen now, whoever comes: the poster shows it from the start
     # Read after the claim: whoever joined before it is dealt here, anyone after by their join.
     for player_id in active_player_ids(session, 1):
         deal_joiner(session, player_id)

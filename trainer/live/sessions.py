@@ -73,9 +73,9 @@ class SessionSettings:
         if self.pace not in (LIVE, DRILL):
             raise game.RuleError("unknown_pace")
         if self.pace == DRILL:
+            windows.zone(self.time_zone)
             if self.windows is None:
                 raise game.RuleError("drill_closes_in_past")
-            windows.zone(self.time_zone)
             windows.check(self.windows, utcnow())
 
 

@@ -128,7 +128,8 @@ def new():
             "save_as": request.form.get("save_as", "").strip(),
             "team_id": form["team_id"],
             "pace": request.form.get("pace", "live"),
-            "time_zone": time_zone,
+            # As posted: a zone that isn't one is refused with a sentence, not read as UTC.
+            "time_zone": request.form.get("time_zone", time_zone),
             **{field: request.form.get(field, "") for field in WINDOW_FIELDS},
         }
         # A team the trainer may not see is no team at all.
@@ -138,7 +139,7 @@ def new():
             deck_ids, form["writing_minutes"], form["voting_seconds"], form["rounds_total"],
             profanity_filter=form["polite"], language=language, mode=form["mode"], voting=form["voting"],
             themes=tuple(form["themes"]), difficulties=tuple(form["difficulties"]), team_id=form["team_id"],
-            pace=form["pace"], windows=typed_windows(form, time_zone), time_zone=time_zone,
+            pace=form["pace"], windows=typed_windows(form), time_zone=form["time_zone"],
         )
         try:
             chosen_settings.check()
@@ -181,9 +182,11 @@ def default_windows(time_zone: str) -> dict[str, str]:
     }
 
 
-def typed_windows(form: dict, time_zone: str) -> windows.Windows | None:
+def typed_windows(form: dict) -> windows.Windows | None:
     """The windows the trainer typed, in their zone; an opening in the past opens now."""
-    where = windows.zone(time_zone)
+    if form["time_zone"] not in zone_names():
+        return None
+    where = windows.zone(form["time_zone"])
     found = []
     for field in WINDOW_FIELDS:
         try:

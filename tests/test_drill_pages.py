@@ -1,0 +1,111 @@
+"""A drill's pages: setting one up, the preset, the poster, the sessions list, and no early reading."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from conftest import make_user
+from socket_helpers import ack, last
+
+from trainer.extensions import db, socketio
+from trainer.live.sessions import join
+from trainer.models import Card, Deck, GameSession, Reply
+from trainer.records import teams
+
+
+def deck_id(slug="starter-en"):
+    return db.session.query(Deck).filter_by(slug=slug).one().id
+
+
+def create(client, **fields):
+    form = {"pace": "drill", "deck": str(deck_id()), "mode": "own_card", "voting": "votes",
+            "writing_minutes": "7", "voting_seconds": "90", "rounds_total": "3", "time_zone": "Europe/Kyiv",
+            "writing_opens": "2026-11-23T11:00", "writing_closes": "2026-11-26T12:00",
+            "voting_closes": "2026-11-27T12:00"}
+    form.update(fields)
+    return client.post("/host/new", data=form)
+
+
+def test_the_new_session_page_sets_up_a_drill_in_the_trainers_zone(app, trainer_client, fake_clock):
+    page = trainer_client.get("/host/new?preset=drill&tz=Europe/Kyiv").get_data(as_text=True)
+    assert 'value="drill" checked' in page
+    # Thursday and Friday noon in Kyiv, said on the page.
+    assert 'value="2026-11-26T12:00"' in page and 'value="2026-11-27T12:00"' in page
+    assert "Europe/Kyiv" in page
+    defaults = trainer_client.get("/host/drill-defaults?tz=America/New_York").get_json()
+    assert defaults["writing_closes"] == "2026-11-26T12:00" and defaults["time_zone"] == "America/New_York"
+    assert trainer_client.get("/host/drill-defaults?tz=Nowhere/Else").status_code == 404
+
+    answer = create(trainer_client)
+    assert answer.status_code == 302 and "/drill" in answer.headers["Location"]
+    drill = db.session.query(GameSession).one()
+    assert (drill.pace, drill.phase, drill.rounds_total, drill.time_zone) == ("drill", "writing", 1, "Europe/Kyiv")
+    # 11:00 in Kyiv on Monday is 09:00 UTC, conftest's now: writing is open at once.
+    assert drill.writing_closes_at == datetime(2026, 11, 26, 10, 0)
+    listing = trainer_client.get("/host/").get_data(as_text=True)
+    assert "Writing until" in listing and f"/host/{drill.code}/drill" in listing
+
+
+def test_a_drill_with_windows_that_make_no_sense_is_refused_with_a_sentence(app, trainer_client, fake_clock):
+    for fields, sentence in (
+        ({"writing_closes": "2026-11-20T12:00"}, "later than now"),
+        ({"voting_closes": "2026-11-26T12:30"}, "at least an hour"),
+        ({"voting_closes": "2027-01-27T12:00"}, "at most 31 days"),
+        ({"writing_closes": "Thursday"}, "later than now"),
+        ({"time_zone": "Mars/Olympus"}, None),
+    ):
+        answer = create(trainer_client, **fields)
+        assert answer.status_code == 400, fields
+        if sentence:
+            assert sentence in answer.get_data(as_text=True)
+    assert db.session.query(GameSession).count() == 0
+
+
+def test_the_poster_speaks_the_sessions_language(app, trainer_client, fake_clock):
+    answer = create(trainer_client, deck=str(deck_id("starter-uk")), language="uk", mode="same_card")
+    drill = db.session.query(GameSession).one()
+    assert drill.language == "uk"
+    card = db.session.get(Card, drill.next_card_id)
+    poster = trainer_client.get(f"/host/{drill.code}/poster").get_data(as_text=True)
+    assert answer.status_code == 302
+    assert 'lang="uk"' in poster
+    assert card.complaint in poster, "a same-card drill's poster shows the complaint"
+    assert drill.code in poster and f"/host/{drill.code}/qr.svg" in poster
+    assert "Дайте відповідь до" in poster and "Проголосуйте до" in poster
+    assert "чт" in poster.lower()  # Thursday's noon, in Ukrainian
+    letter = trainer_client.get(f"/host/{drill.code}/poster?paper=letter").get_data(as_text=True)
+    assert 'class="poster-page letter"' in letter
+    # Someone else's drill is not theirs to print.
+    other = app.test_client()
+    from conftest import sign_in
+
+    sign_in(other, make_user("someone-else"))
+    assert other.get(f"/host/{drill.code}/poster").status_code == 403
+
+
+def test_nobody_reads_a_reply_early_on_any_page(app, trainer_client, sockets, fake_clock):
+    trainer = make_user("trainer")
+    team = teams.create_team(trainer.id, "Night shift")
+    member = teams.add_member(team, "Ana")
+    create(trainer_client, team=str(team.id))
+    drill = db.session.query(GameSession).one()
+    ana = join(drill.code, "Ana")
+    teams.link_player(drill, ana.player_id, member.id)
+    phone = socketio.test_client(app, namespace="/play", flask_test_client=app.test_client(),
+                                 auth={"token": ana.token})
+    assert ack(phone, "/play", "submit", {"round": 1, "text": "Secret sandy words"})["ok"]
+    # The projector's socket, every desk page and export: not a word of it.
+    from conftest import Seeded
+
+    host = sockets.host(Seeded(drill, trainer=trainer))
+    assert "Secret sandy words" not in str(last(host, "/host", "snapshot"))
+    for path in (f"/host/{drill.code}/report", f"/host/{drill.code}/report.csv", f"/host/{drill.code}/handout",
+                 f"/host/{drill.code}/drill", f"/teams/{team.id}", f"/members/{member.id}", "/library",
+                 "/host/", "/"):
+        body = trainer_client.get(path).get_data(as_text=True)
+        assert "Secret sandy words" not in body, path
+    reply = db.session.query(Reply).one()
+    assert (reply.text, reply.sealed) == (None, "Secret sandy words")
+    # Starring or pinning it is refused: there is no text to star yet.
+    assert ack(host, "/host", "star", {"reply_id": reply.id})["ok"] is False
+    phone.disconnect(namespace="/play")
