@@ -226,6 +226,8 @@ function render(snapshot) {
     return showOnly("view", "wait");
   }
   showOnly("view", phase);
+  // A drill's clock reads in words ("4 days 11 hours left to write"): its rows wrap.
+  for (const id of ["phone-clock", "vote-clock"]) $(id).parentElement.classList.toggle("drill", drill);
   if (previous?.phase !== phase || previous?.round !== snapshot.round) window.scrollTo(0, 0);
   if (phase === "writing") drawWriting(previous);
   if (phase === "voting") drawBallot();
