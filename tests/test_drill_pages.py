@@ -109,3 +109,31 @@ def test_nobody_reads_a_reply_early_on_any_page(app, trainer_client, sockets, fa
     # Starring or pinning it is refused: there is no text to star yet.
     assert ack(host, "/host", "star", {"reply_id": reply.id})["ok"] is False
     phone.disconnect(namespace="/play")
+
+
+def test_only_the_drills_trainer_or_an_admin_may_open_or_change_it(app, trainer_client, fake_clock):
+    from conftest import sign_in
+
+    create(trainer_client)
+    drill = db.session.query(GameSession).one()
+    player = join(drill.code, "Ana")
+    other = app.test_client()
+    sign_in(other, make_user("someone-else"))
+    admin = app.test_client()
+    sign_in(admin, make_user("boss", "admin"))
+    code = drill.code
+    for method, url, data in (
+        ("get", f"/host/{code}/drill", None), ("get", f"/host/{code}/poster", None),
+        ("post", f"/host/{code}/drill/extend", {"window": "writing", "until": "2026-11-27T12:00"}),
+        ("post", f"/host/{code}/drill/close", {"window": "writing"}),
+        ("post", f"/host/{code}/drill/players/{player.player_id}/remove", None),
+    ):
+        assert getattr(other, method)(url, data=data).status_code == 403, url
+    db.session.expire_all()
+    drill = db.session.get(GameSession, drill.id)
+    assert drill.phase == "writing" and drill.writing_closes_at == datetime(2026, 11, 26, 10, 0), "nothing changed"
+    assert admin.get(f"/host/{code}/drill").status_code == 200
+    # A live session has no drill page.
+    trainer_client.post("/host/new", data={"deck": str(deck_id())})
+    live = db.session.query(GameSession).filter_by(pace="live").one()
+    assert trainer_client.get(f"/host/{live.code}/drill").status_code == 404
