@@ -113,6 +113,7 @@ def test_a_ukrainian_drill_from_poster_to_results(live_server, browser, tmp_path
     oksana.page.locator("#reply").fill("Перепрошуємо! Зараз принесемо рушник і парасолю.")
     oksana.page.locator("#send").click()
     oksana.page.locator("#sent-note").wait_for()
+    oksana.page.evaluate("window.scrollTo(0, 0)")
     oksana.shot("3-phone-day1")
     oksana.no_sideways_scroll()
 
@@ -142,6 +143,11 @@ def test_a_ukrainian_drill_from_poster_to_results(live_server, browser, tmp_path
         phone.page.locator(".ballot-item button").first.click()
         phone.page.locator(".ballot-item.chosen").wait_for()
     oksana.shot("4-phone-ballot")
+    # The drill's page now shows the texts, to hide one if need be; who has voted, by name.
+    host.goto(f"{server.url}/host/{code}/drill")
+    host.get_by_role("button", name="Hide reply").first.wait_for()
+    assert host.get_by_role("button", name="Close voting now").is_visible()
+    desk.shot("4-drill-page-voting")
 
     # Friday noon: voting closes by itself; each phone shows its results.
     move_drill(db_path, code, voting=True)
