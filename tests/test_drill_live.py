@@ -277,3 +277,27 @@ def test_the_projector_cannot_start_or_time_a_drill(app, trainer, fake_clock):
     with pytest.raises(RuleError, match="drill_runs_itself"):
         rounds.change_timer(drill, "extend", MONDAY)
     assert drills.extend(drill, Window.WRITING, MONDAY + timedelta(days=4), MONDAY)
+
+
+def test_an_awards_drill_gives_its_awards_as_live(app, trainer, fake_clock):
+    drill = make_drill(trainer, voting="awards", mode="same_card")
+    joined = [join(drill.code, name) for name in ("Ana", "Bo", "Cy")]
+    socks = [phone(app, p.token) for p in joined]
+    for i, sock in enumerate(socks):
+        assert ack(sock, "/play", "submit", {"round": 1, "text": f"award-worthy {i}"})["ok"]
+    fake_clock.now = datetime(2026, 11, 26, 10, 0, 5)
+    fake_clock.advance(seconds=0)
+    assert sweep() == 1
+    for sock in socks:
+        ballot = last(sock, "/play", "snapshot")
+        assert ballot["criteria"] and ballot["card"]["complaint"], "one card, sent once, with the criteria"
+        answer = ack(sock, "/play", "vote", {"reply_id": ballot["ballot"][0]["id"], "criterion": 0})
+        assert answer["ok"] and answer["my_awards"], answer
+    fake_clock.now = datetime(2026, 11, 27, 10, 0, 1)
+    fake_clock.advance(seconds=0)
+    assert sweep() == 1
+    results = [last(sock, "/play", "snapshot") for sock in socks]
+    assert all(r["phase"] == "results" for r in results)
+    assert sum(r["round_awards"][0] for r in results) == 3
+    for sock in socks:
+        sock.disconnect(namespace="/play")

@@ -137,3 +137,17 @@ def test_only_the_drills_trainer_or_an_admin_may_open_or_change_it(app, trainer_
     trainer_client.post("/host/new", data={"deck": str(deck_id())})
     live = db.session.query(GameSession).filter_by(pace="live").one()
     assert trainer_client.get(f"/host/{live.code}/drill").status_code == 404
+
+
+def test_the_drills_pages_in_every_language(app, trainer_client, fake_clock):
+    create(trainer_client, mode="same_card")
+    drill = db.session.query(GameSession).one()
+    join(drill.code, "Ana")
+    for language, words in (("ru", "Кто уже участвовал"), ("uk", "Хто вже взяв участь"),
+                            ("el", "Ποιοι έχουν συμμετάσχει")):
+        trainer_client.get(f"/language/{language}?next=/host/")
+        page = trainer_client.get(f"/host/{drill.code}/drill").get_data(as_text=True)
+        assert words in page, language
+        listing = trainer_client.get("/host/").get_data(as_text=True)
+        assert {"ru": "Ответы до", "uk": "Відповіді до", "el": "Γράψιμο έως"}[language] in listing
+        assert trainer_client.get("/host/new?preset=drill&tz=Europe/Athens").status_code == 200
