@@ -165,7 +165,8 @@ def test_a_drill_from_monday_to_friday_with_a_restart(app, tmp_path, trainer, tr
         bo_phone.disconnect(namespace="/play")
         db.session.remove()
 
-    # The report and the CSV hold the replies and their votes.
+    # The report and the CSV hold the replies and their votes (read afresh: the second app changed them).
+    db.session.expire_all()
     sign_in(trainer_client, trainer)
     csv = trainer_client.get(f"/host/{code}/report.csv").get_data(as_text=True)
     assert "Ana's edited reply" in csv and "Bo's sealed reply" in csv and "Cy's draft, never sent" in csv

@@ -91,6 +91,9 @@ def build(session: GameSession, language: str | None = None) -> Report:
         .where(Reply.session_id == session.id)
         .order_by(Reply.round_no, Card.id, Reply.id)
     ).all()
+    if session.pace == "drill" and session.phase in ("lobby", "writing"):
+        # A drill's replies are sealed until writing closes: "no reply" would be untrue, the text early.
+        rows = []
     ids = [reply.id for reply, *_ in rows]
     counts: Counter[int] = Counter()
     per_criterion: dict[int, list[int]] = {}
