@@ -151,3 +151,10 @@ def test_the_drills_pages_in_every_language(app, trainer_client, fake_clock):
         listing = trainer_client.get("/host/").get_data(as_text=True)
         assert {"ru": "Ответы до", "uk": "Відповіді до", "el": "Γράψιμο έως"}[language] in listing
         assert trainer_client.get("/host/new?preset=drill&tz=Europe/Athens").status_code == 200
+
+
+def test_the_projector_of_a_running_drill_is_its_page(app, trainer_client, fake_clock):
+    create(trainer_client)
+    code = db.session.query(GameSession).one().code
+    answer = trainer_client.get(f"/host/{code}")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(f"/host/{code}/drill")

@@ -241,6 +241,9 @@ def join_url(code: str) -> str:
 @bp.get("/<code>")
 def projector(code: str):
     game_session = hosted_session(code)
+    if game_session.pace == DRILL and game_session.phase in ("lobby", "writing", "voting"):
+        # A running drill has no room to project: its page shows where it is.
+        return redirect(url_for("host.drill", code=game_session.code))
     speak(game_session.language)  # the projector speaks the session's language
     return render_template(
         "host.html", game=game_session, join_url=join_url(game_session.code), join_page=f"{join_root()}/join",
