@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -116,6 +117,8 @@ class GameSession(db.Model):
     voting_closes_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The trainer's IANA time zone, in which the drill's times are shown.
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # Service cues (coaching/cues): found on each reply when it is sent; off: none found or shown.
+    cues_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     players: Mapped[list[Player]] = relationship(
         back_populates="session", order_by="Player.id"
@@ -172,6 +175,9 @@ class Reply(db.Model):
     # In a drill, a sent reply waits here until writing closes, when it
     # becomes ``text``: no page, export or API can read it early.
     sealed: Mapped[str | None] = mapped_column(Text)
+    # Its service cues, {"cues": [...], "flags": [...]}, found when it was sent (or its
+    # draft counted) with the phrases in force then; NULL: none looked for.
+    cues: Mapped[dict | None] = mapped_column(JSON)
 
     # In a duels round, which duel the reply is in (players sharing a card).
     duel: Mapped[int | None] = mapped_column(Integer)

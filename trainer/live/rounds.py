@@ -15,6 +15,7 @@ from random import Random
 from sqlalchemy import func, select
 
 from .. import game
+from ..coaching import phrases as cue_phrases
 from ..extensions import db
 from ..game import phases
 from ..game.modes import DUELS_MINIMUM, Mode
@@ -165,8 +166,11 @@ def _keep_unsubmitted_drafts(session: GameSession, round_no: int) -> None:
     for reply in db.session.scalars(
         round_replies(session, round_no).where(Reply.text.is_(None))
     ):
-        reply.text = reply.sealed or _usable_draft(session, reply)
+        draft = None if reply.sealed else _usable_draft(session, reply)
+        reply.text = reply.sealed or draft
         reply.sealed = None
+        if draft and session.cues_enabled:  # a sent reply's cues were found when it was sent
+            reply.cues = cue_phrases.cues_of(draft, cue_phrases.reply_language(reply.player.language, session.language))
 
 
 def _pair_writers(session: GameSession, round_no: int) -> None:
@@ -223,6 +227,8 @@ def submit(player: Player, session: GameSession, round_no: int, text: str, now: 
         reply.sealed = stored  # readable by its writer only, until writing closes
     else:
         reply.text = stored
+    if session.cues_enabled:
+        reply.cues = cue_phrases.cues_of(stored, cue_phrases.reply_language(player.language, session.language))
     reply.submitted_at = now
     db.session.commit()
     return stored

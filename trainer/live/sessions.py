@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import game
 from ..clock import utcnow
-from ..coaching import criteria
+from ..coaching import criteria, cues
 from ..extensions import db
 from ..game import phases, windows
 from ..game.modes import Mode, Voting
@@ -55,6 +55,8 @@ class SessionSettings:
     pace: str = LIVE
     windows: Windows | None = None
     time_zone: str | None = None
+    # Service cues found on each reply (coaching/phrases.py); off: none found or shown.
+    cues_enabled: bool = True
 
     def check(self) -> None:
         if not self.deck_ids:
@@ -110,6 +112,7 @@ def create_session(settings: SessionSettings, owner_id: int | None = None) -> Ga
         team_id=settings.team_id,
         pace=settings.pace,
         time_zone=settings.time_zone if settings.pace == DRILL else None,
+        cues_enabled=settings.cues_enabled,
     )
     if settings.pace == DRILL and settings.windows is not None:
         session.writing_opens_at = settings.windows.writing_opens
@@ -117,6 +120,8 @@ def create_session(settings: SessionSettings, owner_id: int | None = None) -> Ga
         session.voting_closes_at = settings.windows.voting_closes
     db.session.add(session)
     db.session.commit()
+    if session.cues_enabled and session.language in cues.LANGUAGES:
+        cues.warm(session.language)  # a second for Russian, paid here once, not by the first reply sent
     return session
 
 

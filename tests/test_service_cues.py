@@ -1,0 +1,89 @@
+"""Service cues in the app (issue 26): found when a reply is sent, stored on it, shown where the brief says.
+
+Matching itself is tested in test_cues.py; here the cues travel through the real
+Socket.IO server, the database and the pages.
+"""
+
+from __future__ import annotations
+
+import time
+
+from socket_helpers import ack, start_round
+from sqlalchemy import select
+
+from trainer.coaching import phrases
+from trainer.extensions import db
+from trainer.models import Reply
+
+SORRY = "I'm so sorry about the sand. We'll move you to a room by the pool within an hour, with drinks on us."
+NOT_MINE = "That's not my job, you should have read the brochure."
+
+
+def replies_of(seeded) -> list[Reply]:
+    db.session.expire_all()
+    ids = [player.id for player, _ in seeded.players]
+    found = {r.player_id: r for r in db.session.scalars(select(Reply).where(Reply.player_id.in_(ids)))}
+    return [found[i] for i in ids]
+
+
+def test_cues_are_stored_when_a_reply_is_sent(seed, sockets):
+    seeded = seed(players=2)
+    host, phones = sockets.room(seeded)
+    start_round(host)
+    assert ack(phones[0], "/play", "submit", {"round": 1, "text": SORRY})["ok"]
+    first, second = replies_of(seeded)
+    assert "apology" in first.cues["cues"] and "next_step" in first.cues["cues"] and first.cues["flags"] == []
+    assert second.cues is None, "nothing looked for before it is sent"
+    assert ack(phones[1], "/play", "submit", {"round": 1, "text": NOT_MINE})["ok"]
+    assert set(replies_of(seeded)[1].cues["flags"]) >= {"refusal", "blame"}
+
+
+def test_a_draft_that_counts_gets_its_cues_when_writing_closes(seed, sockets):
+    seeded = seed(players=2)
+    host, phones = sockets.room(seeded)
+    start_round(host)
+    assert ack(phones[0], "/play", "draft", {"round": 1, "text": NOT_MINE})["ok"]
+    assert replies_of(seeded)[0].cues is None
+    assert ack(host, "/host", "end_phase")["ok"]
+    drafted, blank = replies_of(seeded)
+    assert drafted.text == NOT_MINE and "refusal" in drafted.cues["flags"]
+    assert blank.text is None and blank.cues is None
+
+
+def test_a_session_with_cues_off_finds_none(seed, sockets):
+    seeded = seed(players=2, cues_enabled=False)
+    host, phones = sockets.room(seeded)
+    start_round(host)
+    assert ack(phones[0], "/play", "submit", {"round": 1, "text": SORRY})["ok"]
+    assert ack(phones[1], "/play", "draft", {"round": 1, "text": NOT_MINE})["ok"]
+    assert ack(host, "/host", "end_phase")["ok"]
+    assert [r.cues for r in replies_of(seeded)] == [None, None]
+    assert [r.text for r in replies_of(seeded)] == [SORRY, NOT_MINE]
+
+
+def test_an_admins_phrase_applies_to_the_next_reply_not_earlier_ones(seed, sockets):
+    seeded = seed(players=2)
+    host, phones = sockets.room(seeded)
+    start_round(host)
+    text = "Let me fetch a rake for you."
+    assert ack(phones[0], "/play", "submit", {"round": 1, "text": text})["ok"]
+    assert "beyond" not in replies_of(seeded)[0].cues["cues"]
+    phrases.add_phrase("en", "beyond", "fetch a rake")
+    assert ack(phones[1], "/play", "submit", {"round": 1, "text": text})["ok"]
+    earlier, later = replies_of(seeded)
+    assert "beyond" in later.cues["cues"] and "beyond" not in earlier.cues["cues"]
+
+
+def test_a_submits_ack_time_with_and_without_cues(seed, sockets):
+    """Printed, not asserted: the machine is shared."""
+    phrases.cues_of(SORRY, "en")  # the dictionary loaded, as create_session does for its language
+    timings = {}
+    for enabled in (False, True):
+        seeded = seed(players=6, cues_enabled=enabled)
+        host, phones = sockets.room(seeded)
+        start_round(host)
+        started = time.perf_counter()
+        for phone in phones:
+            assert ack(phone, "/play", "submit", {"round": 1, "text": SORRY * 2})["ok"]
+        timings[enabled] = (time.perf_counter() - started) / len(phones) * 1000
+    print(f"\nsubmit ack: cues off {timings[False]:.1f} ms, cues on {timings[True]:.1f} ms a reply")
