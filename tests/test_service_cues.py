@@ -6,8 +6,11 @@ Socket.IO server, the database and the pages.
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 
+import pytest
 from socket_helpers import ack, start_round
 from sqlalchemy import select
 
@@ -87,3 +90,53 @@ def test_a_submits_ack_time_with_and_without_cues(seed, sockets):
             assert ack(phone, "/play", "submit", {"round": 1, "text": SORRY * 2})["ok"]
         timings[enabled] = (time.perf_counter() - started) / len(phones) * 1000
     print(f"\nsubmit ack: cues off {timings[False]:.1f} ms, cues on {timings[True]:.1f} ms a reply")
+
+
+# --- the report and its CSV -----------------------------------------------------------
+
+REPORT_WORDS = {
+    "en": ("Service cues:", "Of 2 replies:", "offered a next step", "deflected", "never scores", "Next step",
+           "Deflects"),
+    "ru": ("Сервисные подсказки:", "Из 2 ответов:", "предложил", "ушёл от ответа", "не оценки", "Следующий шаг",
+           "Уходит от ответа"),
+    "uk": ("Сервісні підказки:", "З 2 відповідей:", "запропонувала", "ухилилася", "не оцінки", "Наступний крок",
+           "Ухиляється"),
+    "el": ("Ενδείξεις εξυπηρέτησης:", "Από 2 απαντήσεις:", "πρότεινε", "απέφυγε", "όχι βαθμοί", "Επόμενο βήμα",
+           "Αποφεύγει"),
+}
+
+
+def written_round(seed, sockets, **settings):
+    seeded = seed(players=2, rounds_total=1, **settings)
+    host, phones = sockets.room(seeded)
+    start_round(host)
+    assert ack(phones[0], "/play", "submit", {"round": 1, "text": SORRY})["ok"]
+    assert ack(phones[1], "/play", "submit", {"round": 1, "text": NOT_MINE})["ok"]
+    return seeded, host, phones
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "el"])
+def test_the_report_shows_each_replys_cues_and_a_line_per_round(seed, sockets, client, language):
+    seeded, _host, _phones = written_round(seed, sockets)
+    client.set_cookie("lang", language)
+    html = client.get(f"/host/{seeded.game.code}/report").get_data(as_text=True)
+    for words in REPORT_WORDS[language]:
+        assert words in html, (language, words)
+    assert html.count('class="cue-chip flag"') >= 2 and "⚠" in html
+
+
+def test_the_csv_carries_a_column_per_cue(seed, sockets, client):
+    seeded, _host, _phones = written_round(seed, sockets)
+    answer = client.get(f"/host/{seeded.game.code}/report.csv")
+    rows = list(csv.DictReader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    by_text = {row["reply"]: row for row in rows}
+    assert by_text[SORRY]["cue: next_step"] == "yes" and by_text[SORRY]["cue: refusal"] == "no"
+    assert by_text[NOT_MINE]["cue: refusal"] == "yes" and by_text[NOT_MINE]["cue: blame"] == "yes"
+
+
+def test_with_cues_off_the_report_and_csv_say_nothing_of_them(seed, sockets, client):
+    seeded, _host, _phones = written_round(seed, sockets, cues_enabled=False)
+    html = client.get(f"/host/{seeded.game.code}/report").get_data(as_text=True)
+    assert "cue-chip" not in html and "Service cues:" not in html and "never scores" not in html
+    header = client.get(f"/host/{seeded.game.code}/report.csv").data.decode("utf-8-sig").splitlines()[0]
+    assert "cue:" not in header

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from ..coaching import criteria as criteria_texts
 from ..extensions import db
 from ..models import Card, GameRound, GameSession, Member, ModelAnswer, Player, Reply, Star, Team, User, Vote
+from . import cues as cue_records
 
 
 @dataclass
@@ -32,6 +33,12 @@ class ReportReply:
     hidden: bool
     pinned: bool
     starred: bool
+    # Its service cues as stored when it was sent; None: none looked for (cues off, or no reply).
+    cues: dict | None = None
+
+    @property
+    def chips(self) -> list[cue_records.Chip]:
+        return cue_records.chips(self.cues)
 
 
 @dataclass
@@ -49,6 +56,13 @@ class ReportRound:
     mode: str
     takeaway: str
     cards: list[ReportCard] = field(default_factory=list)
+
+    @property
+    def cue_line(self) -> str:
+        """"Of 12 replies: 7 offered a next step; 2 deflected." over its shown replies."""
+        return cue_records.round_line(
+            reply.cues for card in self.cards for reply in card.replies if not reply.hidden and reply.text
+        )
 
 
 @dataclass
@@ -121,6 +135,7 @@ def build(session: GameSession, language: str | None = None) -> Report:
             member_id=player.member_id, votes=counts.get(reply.id, 0),
             awards=per_criterion.get(reply.id, [0] * len(criteria)), hidden=reply.hidden,
             pinned=reply.id in pinned, starred=reply.id in starred,
+            cues=reply.cues if session.cues_enabled and reply.text is not None else None,
         ))
     for found in rounds.values():
         for card in found.cards:
@@ -142,9 +157,13 @@ def csv_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
     """The header and one row per reply, for exports.csv_bytes."""
     header = ["session", "date", "round", "card", "theme", "player", "reply", "votes",
               *(f"award: {c['name']}" for c in report.criteria), "hidden"]
+    cued = report.session.cues_enabled
+    if cued:
+        header += cue_records.CSV_HEADER  # hints for the debrief, not scores
     rows = [
         [report.session.code, report.date.strftime("%Y-%m-%d"), played.number, card.complaint, card.theme,
-         reply.author, reply.text or "", reply.votes, *reply.awards, "yes" if reply.hidden else "no"]
+         reply.author, reply.text or "", reply.votes, *reply.awards, "yes" if reply.hidden else "no",
+         *(cue_records.csv_cells(reply.cues) if cued else ())]
         for played, card, reply in report.replies()
     ]
     return header, rows
