@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 
 import pytest
-from socket_helpers import ack, start_round
+from socket_helpers import ack, last, start_round
 from sqlalchemy import select
 
 from trainer.coaching import phrases
@@ -140,3 +141,48 @@ def test_with_cues_off_the_report_and_csv_say_nothing_of_them(seed, sockets, cli
     assert "cue-chip" not in html and "Service cues:" not in html and "never scores" not in html
     header = client.get(f"/host/{seeded.game.code}/report.csv").data.decode("utf-8-sig").splitlines()[0]
     assert "cue:" not in header
+
+
+# --- each phone, after the results ----------------------------------------------------
+
+
+def to_results(host):
+    """Ends phases until the results; the projector's results snapshot."""
+    while (snap := last(host, "/host", "snapshot"))["phase"] != "results":
+        assert ack(host, "/host", "end_phase")["ok"]
+    return snap
+
+
+def test_each_phone_sees_only_its_own_replys_cues_after_the_results(seed, sockets):
+    seeded, host, phones = written_round(seed, sockets)
+    for phone in phones:
+        assert "my_cues" not in last(phone, "/play", "snapshot"), "nothing before the results"
+    for phone in phones:
+        phone.get_received("/play")
+    projector = to_results(host)
+    mine, theirs = (last(phone, "/play", "snapshot") for phone in phones)
+    assert mine["phase"] == "results"
+    assert "apology" in mine["my_cues"]["cues"] and mine["my_cues"]["flags"] == []
+    assert mine["my_cues"]["advice"] in phrases.ADVICE
+    assert "refusal" in theirs["my_cues"]["flags"] and theirs["my_cues"]["advice"] == "refusal"
+    assert "my_cues" not in projector, "the projector gets no phone's cues"
+    for snap, other in ((mine, NOT_MINE), (theirs, SORRY)):
+        assert other not in str(snap), "another phone's reply never reaches this one"
+    # A phone that reconnects gets the same, its own only.
+    again = sockets.phone(seeded.tokens[1])
+    assert last(again, "/play", "snapshot")["my_cues"] == theirs["my_cues"]
+
+
+def test_a_phone_with_cues_off_gets_none(seed, sockets):
+    seeded, host, phones = written_round(seed, sockets, cues_enabled=False)
+    to_results(host)
+    assert all("my_cues" not in last(phone, "/play", "snapshot") for phone in phones)
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "el"])
+def test_the_phones_cue_words_come_in_its_language(client, language, seed):
+    seeded = seed(players=1)
+    client.set_cookie("lang", language)
+    html = client.get(f"/join/{seeded.game.code}").get_data(as_text=True)
+    words = {"en": "Deflects", "ru": "Уходит от ответа", "uk": "Ухиляється", "el": "Αποφεύγει"}[language]
+    assert json.dumps(words)[1:-1] in html or words in html

@@ -344,6 +344,7 @@ function drawScore() {
     setText("my-complaint", state.card.complaint);
     setText("my-note", state.card.coach_note);
   }
+  drawMyCues(state.my_cues);
   if (state.phase === "finished") {
     setText("final-line", t("final", { rank: state.rank, score: state.score, of: state.of }));
     $("phone-podium").replaceChildren(
@@ -355,6 +356,18 @@ function drawScore() {
       el("li", {}, el("strong", { text: row.name }),
         el("span", { text: row.players.length ? row.players.join(", ") : t("nobody") }))));
   }
+}
+
+// Service cues of this phone's own reply (the server sends no one else's): hints, not scores.
+function drawMyCues(found) {
+  $("my-cues-box").hidden = !found;
+  if (!found) return;
+  setText("my-cues-label", t("my_cues"));
+  $("my-cues").replaceChildren(
+    ...found.cues.map((kind) => el("li", { class: "cue-chip", text: t(`cue_${kind}`) })),
+    ...found.flags.map((kind) => el("li", { class: "cue-chip flag", text: `⚠ ${t(`cue_${kind}`)}` })));
+  setText("my-cue-advice", t(`cue_advice_${found.advice}`));
+  setText("my-cues-hint", t("cues_are_hints"));
 }
 
 // --- writing ----------------------------------------------------------------

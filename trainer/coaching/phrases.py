@@ -32,18 +32,23 @@ LABELS = {
     "blame": _l("Blames the customer"),
     "policy": _l("Hides behind a rule"),
 }
-# Tried in this order; the first that fits the reply is the phone's one line.
-ADVICE = (
-    ("refusal", True, _l("Next time, say what you can do instead of what you can't.")),
-    ("blame", True, _l("Next time, leave out whose fault it was and start with the fix.")),
-    ("policy", True, _l("Next time, if a rule stands, offer a way forward beside it.")),
-    ("empathy", False, _l("Next time, start by naming how the customer feels.")),
-    ("next_step", False, _l("Next time, offer one concrete step, with a time.")),
-    ("apology", False, _l("Next time, take ownership: a short “I’m sorry, I’ll sort it out”.")),
-    ("beyond", False, _l("Next time, add one small extra they didn’t ask for.")),
-    ("thanks", False, _l("Next time, thank them for telling you.")),
+# The one line a phone shows under its own reply's cues: the first that fits, in this order
+# (a flag it carries, else a cue it lacks), else "all_done".
+ADVICE_ORDER = (
+    ("refusal", True), ("blame", True), ("policy", True), ("empathy", False), ("next_step", False),
+    ("apology", False), ("beyond", False), ("thanks", False),
 )
-ALL_DONE = _l("Keep it up: your reply did everything the cues look for.")
+ADVICE = {
+    "refusal": _l("Next time, say what you can do instead of what you can't."),
+    "blame": _l("Next time, leave out whose fault it was and start with the fix."),
+    "policy": _l("Next time, if a rule stands, offer a way forward beside it."),
+    "empathy": _l("Next time, start by naming how the customer feels."),
+    "next_step": _l("Next time, offer one concrete step, with a time."),
+    "apology": _l("Next time, take ownership: a short “I’m sorry, I’ll sort it out”."),
+    "beyond": _l("Next time, add one small extra they didn’t ask for."),
+    "thanks": _l("Next time, thank them for telling you."),
+    "all_done": _l("Keep it up: your reply did everything the cues look for."),
+}
 
 
 def _stored() -> dict[str, Any]:
@@ -127,9 +132,9 @@ def shown_phrases(language: str) -> dict[str, list[str]]:
 
 
 def advice(found: dict[str, list[str]] | None) -> str:
-    """The one line a phone shows under its own reply's cues."""
+    """Which of ``ADVICE`` a phone shows under its own reply's cues."""
     present = set((found or {}).get("cues", [])) | set((found or {}).get("flags", []))
-    for kind, is_flag, line in ADVICE:
+    for kind, is_flag in ADVICE_ORDER:
         if (kind in present) == is_flag:
-            return str(line)
-    return str(ALL_DONE)
+            return kind
+    return "all_done"

@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 
 from .. import game
 from ..clock import epoch_ms
+from ..coaching import phrases as cue_phrases
 from ..extensions import db
 from ..game.modes import Choice, Mode, Voting
 from ..models import Card, GameSession, Player, Reply, Vote
@@ -83,6 +84,7 @@ def _round_rows(session: GameSession, where: Any = None) -> list[tuple[Any, Any,
     query = (
         select(
             Reply.id, Reply.text, Reply.sealed, Reply.draft, Reply.submitted_at, Reply.hidden, Reply.duel,
+            Reply.cues,
             Card.id.label("card_id"),
             Card.complaint, Card.theme, Card.coach_note,
             Player.id.label("player_id"), Player.name, Player.removed,
@@ -104,7 +106,7 @@ def _round_rows(session: GameSession, where: Any = None) -> list[tuple[Any, Any,
         reply = SimpleNamespace(
             id=row.id, text=row.text, sealed=row.sealed, draft=row.draft, submitted_at=row.submitted_at,
             hidden=row.hidden,
-            duel=row.duel,
+            duel=row.duel, cues=row.cues,
         )
         rows.append((reply, card, SimpleNamespace(id=row.player_id, name=row.name, removed=row.removed)))
     return rows
@@ -280,10 +282,20 @@ def each_player_snapshot(
                 data["round_awards"] = board.round_awards.get(player.id, [0] * len(data["criteria"]))
             if mine:
                 data["card"] = _card(mine[1], with_note=True)
+                cued = _own_cues(session, mine[0])
+                if cued:
+                    data["my_cues"] = cued  # this phone's own reply only, never another's
             if phase == game.Phase.FINISHED:
                 data["podium"] = podium
                 data["criterion_best"] = best
         yield player.id, data
+
+
+def _own_cues(session: GameSession, reply: Any) -> dict[str, Any] | None:
+    """A phone's own reply's service cues, as stored when it was sent, and which line of advice to show."""
+    if not session.cues_enabled or reply.cues is None or not reply.text:
+        return None
+    return {**reply.cues, "advice": cue_phrases.advice(reply.cues)}
 
 
 def _votes_by_voter(session: GameSession, only: Player | None = None) -> dict[int, dict[str, list]]:

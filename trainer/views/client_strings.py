@@ -11,6 +11,8 @@ categories, so "1 голос, 2 голоса, 5 голосов" needs no downloa
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 
+from ..coaching import phrases as cue_phrases
+
 
 def _plural(singular: str, plural: str, count: str = "n") -> dict[str, str]:
     """Every plural form of the page's language, keyed by CLDR category.
@@ -149,4 +151,9 @@ def client_strings() -> dict[str, str]:
         "drill_sitting_out_text": _("Your card is on its way. Reload the page in a moment."),
         "drill_results_hint": _("Your trainer shows the best replies at the team meeting."),
         "drill_too_few": _("Fewer than two people wrote a reply, so there was no vote this time."),
+        # Service cues on the phone's results: its own reply's, and one line for next time.
+        "my_cues": _("What your reply did"),
+        "cues_are_hints": _("Hints from phrase rules, not scores: they changed no points."),
+        **{f"cue_{kind}": str(label) for kind, label in cue_phrases.LABELS.items()},
+        **{f"cue_advice_{kind}": str(line) for kind, line in cue_phrases.ADVICE.items()},
     }
