@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from trainer.coaching import phrases
 from trainer.extensions import db
-from trainer.models import Reply
+from trainer.models import Preset, Reply
 
 SORRY = "I'm so sorry about the sand. We'll move you to a room by the pool within an hour, with drinks on us."
 NOT_MINE = "That's not my job, you should have read the brochure."
@@ -186,3 +186,19 @@ def test_the_phones_cue_words_come_in_its_language(client, language, seed):
     html = client.get(f"/join/{seeded.game.code}").get_data(as_text=True)
     words = {"en": "Deflects", "ru": "Уходит от ответа", "uk": "Ухиляється", "el": "Αποφεύγει"}[language]
     assert json.dumps(words)[1:-1] in html or words in html
+
+
+# --- the new-session form and presets -------------------------------------------------
+
+
+def test_the_new_session_form_turns_cues_on_or_off_and_presets_keep_it(trainer_client):
+    from test_coaching_http import checked, create, created
+
+    assert checked(trainer_client.get("/host/new").get_data(as_text=True), "cues") == {"on"}, "on by default"
+    assert checked(trainer_client.get("/host/new?preset=drill").get_data(as_text=True), "cues") == {"on"}
+    assert created(create(trainer_client, cues="on")).cues_enabled is True
+    off = created(create(trainer_client, save_as="No cues"))  # an unticked box is not posted
+    assert off.cues_enabled is False
+    preset = db.session.scalar(select(Preset).where(Preset.name == "No cues"))
+    assert preset.settings["cues"] is False
+    assert checked(trainer_client.get(f"/host/new?preset=mine-{preset.id}").get_data(as_text=True), "cues") == set()

@@ -19,11 +19,13 @@ from .messages import CoachingError
 
 NAME_MAX = 60
 SETTING_KEYS = ("mode", "voting", "writing_minutes", "voting_seconds", "rounds_total", "themes", "difficulties",
-                "polite", "pace")
+                "polite", "pace", "cues")
 
 CUSTOM: dict[str, Any] = {
     "mode": Mode.OWN_CARD.value, "voting": Voting.VOTES.value, "writing_minutes": 7, "voting_seconds": 90,
     "rounds_total": 3, "themes": [], "difficulties": [], "polite": False, "pace": "live",
+    # Service cues on each reply (coaching/phrases.py): on unless a trainer turns them off.
+    "cues": True,
 }
 
 SHIPPED: dict[str, dict[str, Any]] = {

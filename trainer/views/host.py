@@ -119,6 +119,7 @@ def new():
             "rounds_total": _int("rounds_total", 3),
             "deck_ids": list(deck_ids),
             "polite": request.form.get("polite") == "on",
+            "cues": request.form.get("cues") == "on",
             "language": language,
             "mode": request.form.get("mode", Mode.OWN_CARD.value),
             "voting": request.form.get("voting", Voting.VOTES.value),
@@ -140,6 +141,7 @@ def new():
             profanity_filter=form["polite"], language=language, mode=form["mode"], voting=form["voting"],
             themes=tuple(form["themes"]), difficulties=tuple(form["difficulties"]), team_id=form["team_id"],
             pace=form["pace"], windows=typed_windows(form), time_zone=form["time_zone"],
+            cues_enabled=form["cues"],
         )
         try:
             chosen_settings.check()
