@@ -20,7 +20,7 @@ ADMIN_ENDPOINTS = {
     "admin.edit_card", "admin.toggle_card", "admin.delete_card", "admin.new_import", "admin.import_preview",
     "admin.cancel_import", "admin.users", "admin.edit_user", "admin.delete_user",
     "admin.sign_out_user", "admin.backups", "admin.back_up_now",
-    "admin.criteria", "admin.reset_criteria", "admin.retention_setting",
+    "admin.criteria", "admin.reset_criteria", "admin.cue_phrases_page", "admin.retention_setting",
 }
 RECORDS_ENDPOINTS = {
     "records.report", "records.report_csv", "records.handout", "records.delete_session", "records.link_player",

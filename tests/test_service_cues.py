@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from trainer.coaching import phrases
 from trainer.extensions import db
-from trainer.models import Preset, Reply
+from trainer.models import Preset, Reply, Setting
 
 SORRY = "I'm so sorry about the sand. We'll move you to a room by the pool within an hour, with drinks on us."
 NOT_MINE = "That's not my job, you should have read the brochure."
@@ -96,14 +96,14 @@ def test_a_submits_ack_time_with_and_without_cues(seed, sockets):
 # --- the report and its CSV -----------------------------------------------------------
 
 REPORT_WORDS = {
-    "en": ("Service cues:", "Of 2 replies:", "offered a next step", "deflected", "never scores", "Next step",
+    "en": ("Service cues:", "Of 2 replies:", "1 offered a next step", "1 deflected", "never scores", "Next step",
            "Deflects"),
-    "ru": ("Сервисные подсказки:", "Из 2 ответов:", "предложил", "ушёл от ответа", "не оценки", "Следующий шаг",
-           "Уходит от ответа"),
-    "uk": ("Сервісні підказки:", "З 2 відповідей:", "запропонувала", "ухилилася", "не оцінки", "Наступний крок",
-           "Ухиляється"),
-    "el": ("Ενδείξεις εξυπηρέτησης:", "Από 2 απαντήσεις:", "πρότεινε", "απέφυγε", "όχι βαθμοί", "Επόμενο βήμα",
-           "Αποφεύγει"),
+    "ru": ("Сервисные подсказки:", "Из 2 ответов:", "в 1 — конкретный следующий шаг", "в 1 — отказ помочь",
+           "не оценки", "Следующий шаг", "Отказ помочь"),
+    "uk": ("Сервісні підказки:", "З 2 відповідей:", "у 1 — конкретний наступний крок", "у 1 — відмова допомогти",
+           "не оцінки", "Наступний крок", "Відмова допомогти"),
+    "el": ("Ενδείξεις εξυπηρέτησης:", "Από 2 απαντήσεις:", "1 πρότεινε επόμενο βήμα", "1 απέφυγε την ευθύνη",
+           "όχι βαθμοί", "Επόμενο βήμα", "Αποφυγή ευθύνης"),
 }
 
 
@@ -184,7 +184,7 @@ def test_the_phones_cue_words_come_in_its_language(client, language, seed):
     seeded = seed(players=1)
     client.set_cookie("lang", language)
     html = client.get(f"/join/{seeded.game.code}").get_data(as_text=True)
-    words = {"en": "Deflects", "ru": "Уходит от ответа", "uk": "Ухиляється", "el": "Αποφεύγει"}[language]
+    words = {"en": "Deflects", "ru": "Отказ помочь", "uk": "Відмова допомогти", "el": "Αποφυγή ευθύνης"}[language]
     assert json.dumps(words)[1:-1] in html or words in html
 
 
@@ -202,3 +202,50 @@ def test_the_new_session_form_turns_cues_on_or_off_and_presets_keep_it(trainer_c
     preset = db.session.scalar(select(Preset).where(Preset.name == "No cues"))
     assert preset.settings["cues"] is False
     assert checked(trainer_client.get(f"/host/new?preset=mine-{preset.id}").get_data(as_text=True), "cues") == set()
+
+
+# --- the admin's phrases ----------------------------------------------------------------
+
+
+def test_an_admin_adds_and_removes_phrases_and_a_bad_one_is_refused(admin_client):
+    page = admin_client.get("/admin/criteria").get_data(as_text=True)
+    assert "/admin/criteria/cues" in page
+    rake = "Сейчас принесём грабли."
+    assert "beyond" not in phrases.cues_of(rake, "ru")["cues"]
+    page = admin_client.get("/admin/criteria/cues?language=ru").get_data(as_text=True)
+    assert "A change applies to new replies" in page and "never scores" in page
+    answer = admin_client.post("/admin/criteria/cues", data={
+        "language": "ru", "kind": "beyond", "phrase": "  принесём   грабли ", "action": "add"})
+    assert answer.status_code == 302
+    assert phrases.changes("ru")[0] == {"beyond": ["принесём грабли"]}
+    assert "beyond" in phrases.cues_of(rake, "ru")["cues"]
+
+    shipped = phrases.shown_phrases("en")["refusal"][0]
+    assert admin_client.post("/admin/criteria/cues", data={
+        "language": "en", "kind": "refusal", "phrase": shipped, "action": "remove"}).status_code == 302
+    assert shipped not in phrases.shown_phrases("en")["refusal"]
+    assert phrases.changes("en")[1] == {"refusal": [shipped]}
+    page = admin_client.get("/admin/criteria/cues?language=en").get_data(as_text=True)
+    assert "Put back" in page
+    # Putting it back is adding it again: the removal is forgotten.
+    assert admin_client.post("/admin/criteria/cues", data={
+        "language": "en", "kind": "refusal", "phrase": shipped, "action": "add"}).status_code == 302
+    assert phrases.changes("en") == ({}, {})
+
+
+@pytest.mark.parametrize(("language", "phrase", "sentence"), [
+    ("en", "   ", "Type a phrase to add."),
+    ("ru", "x" * 201, "Фраза может быть не длиннее 200 символов."),
+    ("uk", "но*", "Цю фразу неможливо знайти"),  # a prefix too short to mean anything
+    ("el", "συγγνώμη αλλά θα το φτιάξουμε", "Μια φράση δεν μπορεί"),
+])
+def test_a_bad_phrase_is_refused_with_a_sentence_and_nothing_is_saved(admin_client, language, phrase, sentence):
+    admin_client.set_cookie("lang", language)
+    answer = admin_client.post("/admin/criteria/cues", data={
+        "language": language, "kind": "apology", "phrase": phrase, "action": "add"})
+    assert answer.status_code == 400
+    html = answer.get_data(as_text=True)
+    assert sentence in html, html[html.find('role="alert"') - 40:][:300]
+    if phrase.strip():
+        assert html.count(f'value="{phrase}"') >= 1, "what was typed is still in the box"
+    assert db.session.get(Setting, phrases.KEY) is None

@@ -22,6 +22,7 @@ SENTENCES = {
     ),
     "phrase_break": _l("A phrase can't span the end of a sentence or a word such as “but”: split it into two phrases."),
     "phrase_there": _l("That phrase is already in the list."),
+    "phrase_missing": _l("That phrase is not in the list: reload the page to see the list as it is now."),
     "unknown_cue": _l("Pick one of the cues listed."),
     "unknown_language": _l("Pick one of the languages listed."),
 }

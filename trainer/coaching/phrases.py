@@ -114,15 +114,20 @@ def add_phrase(language: str, kind: str, text: str) -> str:
 
 def remove_phrase(language: str, kind: str, text: str) -> None:
     """Take a phrase out: an admin's own is dropped, a shipped one is listed as removed."""
-    if kind not in cues.KINDS or language not in cues.LANGUAGES:
+    if language not in cues.LANGUAGES:
+        raise CoachingError("unknown_language")
+    if kind not in cues.KINDS:
         raise CoachingError("unknown_cue")
     added, removed = changes(language)
     key = normalise(text)
+    shown = {normalise(t): t for t in shown_phrases(language)[kind]}
+    if key not in shown:
+        raise CoachingError("phrase_missing")
     own = added.get(kind, [])
     if key in {normalise(t) for t in own}:
         added[kind] = [t for t in own if normalise(t) != key]
     else:
-        removed[kind] = [*removed.get(kind, []), " ".join(text.split())]
+        removed[kind] = [*removed.get(kind, []), shown[key]]
     _save(language, added, removed)
 
 

@@ -61,7 +61,7 @@ def counts(found: Iterable[dict | None]) -> tuple[int, Counter[str]]:
 
 
 def round_line(found: Iterable[dict | None]) -> str:
-    """"Of 12 replies: 7 offered a next step; 2 deflected." — empty if no reply was looked at."""
+    """"Of 12 replies: 7 offered a next step, 2 deflected." — empty if no reply was looked at."""
     total, carried = counts(found)
     if not total:
         return ""
@@ -69,7 +69,7 @@ def round_line(found: Iterable[dict | None]) -> str:
     head = ngettext("Of %(num)s reply:", "Of %(num)s replies:", total)
     if not parts:
         return head + " " + ngettext("it carried no cue.", "none carried a cue.", total)
-    return head + " " + "; ".join(parts) + "."
+    return head + " " + ", ".join(parts) + "."
 
 
 CSV_HEADER = [f"cue: {kind}" for kind in rules.KINDS]

@@ -59,7 +59,7 @@ class ReportRound:
 
     @property
     def cue_line(self) -> str:
-        """"Of 12 replies: 7 offered a next step; 2 deflected." over its shown replies."""
+        """"Of 12 replies: 7 offered a next step, 2 deflected." over its shown replies."""
         return cue_records.round_line(
             reply.cues for card in self.cards for reply in card.replies if not reply.hidden and reply.text
         )

@@ -10,6 +10,8 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...coaching import criteria as store
+from ...coaching import cues
+from ...coaching import phrases as cue_phrases
 from ...game.modes import MAX_CRITERIA
 from ...refusals import Refusal
 from . import bp
@@ -59,3 +61,34 @@ def reset_criteria():
     store.reset_set()
     done(_("The shipped service criteria are back."))
     return redirect(url_for("admin.criteria"))
+
+
+# --- service cue phrases ------------------------------------------------------------
+
+
+@bp.route("/criteria/cues", methods=["GET", "POST"])
+def cue_phrases_page():
+    """Each language's cue phrases: the shipped ones, an admin's additions, less removals."""
+    language = request.values.get("language", "en")
+    if language not in cues.LANGUAGES:
+        language = "en"
+    error, typed = None, {"kind": "", "phrase": ""}
+    if request.method == "POST":
+        kind, phrase = request.form.get("kind", ""), request.form.get("phrase", "")
+        try:
+            if request.form.get("action") == "remove":
+                cue_phrases.remove_phrase(language, kind, phrase)
+                done(_("Phrase removed. The change applies to replies sent from now on."))
+            else:
+                cue_phrases.add_phrase(language, kind, phrase)
+                done(_("Phrase added. The change applies to replies sent from now on."))
+        except Refusal as refused:
+            error, typed = refused.message, {"kind": kind, "phrase": phrase}  # nothing typed is lost
+        else:
+            return redirect(url_for("admin.cue_phrases_page", language=language) + f"#cue-{kind}")
+    added, removed = cue_phrases.changes(language)
+    return render_template(
+        "admin/cue_phrases.html", language=language, languages=store.LANGUAGES, kinds=cues.KINDS,
+        flags=cues.FLAGS, labels=cue_phrases.LABELS, phrases=cue_phrases.shown_phrases(language),
+        added=added, removed=removed, error=error, typed=typed,
+    ), 400 if error else 200
