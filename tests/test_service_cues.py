@@ -249,3 +249,49 @@ def test_a_bad_phrase_is_refused_with_a_sentence_and_nothing_is_saved(admin_clie
     if phrase.strip():
         assert html.count(f'value="{phrase}"') >= 1, "what was typed is still in the box"
     assert db.session.get(Setting, phrases.KEY) is None
+
+
+# --- a member's page ------------------------------------------------------------------
+
+MEMBER_WORDS = {
+    "en": ("Service cues in their replies", "2 replies were read for cues", "never scores", "Next step", "Deflects"),
+    "ru": ("Сервисные подсказки в ответах", "Подсказки искали в 2 ответах", "не оценки", "Следующий шаг",
+           "Отказ помочь"),
+    "uk": ("Сервісні підказки у відповідях", "Підказки шукали у 2 відповідях", "не оцінки", "Наступний крок",
+           "Відмова допомогти"),
+    "el": ("Ενδείξεις εξυπηρέτησης στις απαντήσεις", "Ενδείξεις αναζητήθηκαν σε 2 απαντήσεις", "όχι βαθμοί",
+           "Επόμενο βήμα", "Αποφυγή ευθύνης"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "el"])
+def test_a_members_page_counts_each_cue_over_their_sessions(seed, sockets, client, language):
+    from trainer.records import teams
+
+    counted = []
+    for texts, enabled in (((SORRY, NOT_MINE), True), ((NOT_MINE, SORRY), True), ((SORRY, SORRY), False)):
+        seeded = seed(players=2, rounds_total=1, cues_enabled=enabled)
+        if not counted:
+            team = teams.create_team(seeded.trainer.id, "Front desk")
+            ana = teams.add_member(team, "Ana")
+        seeded.game.team_id = team.id
+        seeded.players[0][0].member_id = ana.id
+        db.session.commit()
+        host, phones = sockets.room(seeded)
+        start_round(host)
+        for phone, text in zip(phones, texts, strict=True):
+            assert ack(phone, "/play", "submit", {"round": 1, "text": text})["ok"]
+        counted.append(seeded)
+    progress = teams.member_progress(ana)
+    assert progress.cues_read == 2, "a session with cues off counts for nothing"
+    rows = {chip.kind: (count, percent) for chip, count, percent in progress.cue_rows}
+    assert rows["next_step"] == (1, 50) and rows["refusal"] == (1, 50) and rows["thanks"][0] == 0
+    sign_in_as = counted[0].trainer
+    from conftest import sign_in
+
+    sign_in(client, sign_in_as)
+    client.set_cookie("lang", language)
+    html = client.get(f"/members/{ana.id}").get_data(as_text=True)
+    for words in MEMBER_WORDS[language]:
+        assert words in html, (language, words)
+    assert '<tr data-cue="next_step"><th scope="row">' in html and "50%" in html

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..game import RuleError
 from ..live.names import NAME_MAX, clean_name, name_key
 from ..models import Card, GameSession, Member, Player, Reply, Team, User, Vote
+from . import cues as cue_records
 from .messages import RecordsError
 
 TEAM_NAME_MAX = 80
@@ -171,6 +172,17 @@ class Progress:
     criteria: list[str]
     sessions: list[SessionLine]
     best: list[dict[str, Any]]
+    # Service cues over their replies (a member's page): how many were read for cues, and
+    # how many carried each cue or flag. Hints, never scores.
+    cues_read: int = 0
+    cue_counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def cue_rows(self) -> list[tuple[cue_records.Chip, int, int]]:
+        """(cue, replies that carried it, percent of those read), every cue then every flag."""
+        found = cue_records.chips({"cues": list(cue_records.rules.CUES), "flags": list(cue_records.rules.FLAGS)})
+        return [(chip, self.cue_counts[chip.kind], round(100 * self.cue_counts[chip.kind] / self.cues_read))
+                for chip in found] if self.cues_read else []
 
     @property
     def replies(self) -> int:
@@ -193,7 +205,7 @@ def _criteria_names(sessions: list[GameSession], language: str | None) -> list[s
     return []
 
 
-def progress(player_filter, language: str | None = None, best: int = 5) -> Progress:
+def progress(player_filter, language: str | None = None, best: int = 5, with_cues: bool = False) -> Progress:
     """Sessions, replies, votes and awards over time for the players that ``player_filter`` selects."""
     players = select(Player.id).where(player_filter).scalar_subquery()
     sessions = list(db.session.scalars(
@@ -230,11 +242,19 @@ def progress(player_filter, language: str | None = None, best: int = 5) -> Progr
         {"id": rid, "text": rows[rid][0].text, "complaint": rows[rid][1].complaint, "received": got[rid]}
         for rid in top if rid in rows
     ]
-    return Progress(names, list(lines.values()), best_replies)
+    found = Progress(names, list(lines.values()), best_replies)
+    if with_cues:
+        # Stored when each reply was sent: nothing is matched again here.
+        found.cues_read, found.cue_counts = cue_records.counts(db.session.scalars(
+            select(Reply.cues).join(GameSession, GameSession.id == Reply.session_id)
+            .where(Reply.player_id.in_(players), Reply.text.is_not(None), ~Reply.hidden,
+                   Reply.cues.is_not(None), GameSession.cues_enabled)
+        ))
+    return found
 
 
 def member_progress(member: Member, language: str | None = None) -> Progress:
-    return progress(Player.member_id == member.id, language)
+    return progress(Player.member_id == member.id, language, with_cues=True)
 
 
 def team_progress(team: Team, language: str | None = None) -> Progress:
