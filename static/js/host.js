@@ -1,6 +1,9 @@
 // The projector: draws each phase from snapshots and runs the trainer's buttons.
 import { $, Countdown, connect, el, formatClock, isNewest, request, setText, showOnly, t } from "./common.js";
-import { grow, onResize, pack } from "./fit.js";
+import { debriefPages, drawDebriefPage, growDebrief } from "./projector/debrief.js";
+import { grow, onResize } from "./projector/fit.js";
+import { drawNames } from "./projector/names.js";
+import { buildPages, drawBoard, drawPage, drawResult } from "./projector/slides.js";
 import { chime, chimeFor } from "./sound.js";
 
 const app = $("app");
@@ -11,8 +14,6 @@ let state = null;
 // its text needs at the projector's floor size (fit.js).
 let carousel = { timer: null, index: 0, pages: [] };
 let debriefPage = 0;
-const NAMES_MS = 6000;
-const names = { lobby: { pages: [], index: 0 }, writing: { pages: [], index: 0 } };
 // The debrief is the trainer's own screen on top of a round's results.
 let debriefOpen = false;
 let lastRemaining = null;
@@ -161,55 +162,6 @@ function drawPlayers() {
   }));
 }
 
-function pageLabel(n, total) {
-  return app.dataset.pageLabel.replace("%(n)s", String(n)).replace("%(total)s", String(total));
-}
-
-// Every name at a size the back row reads: as many as fit, the rest on
-// further pages that turn by themselves (or with the page button).
-function drawNames(where, chips) {
-  const list = $(`${where}-players`);
-  const turn = $(`${where}-page`);
-  const book = names[where];
-  turn.hidden = true;
-  let pages = [chips];
-  if (list.offsetParent !== null && chips.length > 1) {
-    list.replaceChildren(...chips);
-    if (list.scrollHeight > list.clientHeight + 1) {
-      turn.hidden = false; // measured with the page button (and a label as long as it gets) in place
-      turn.textContent = pageLabel(chips.length, chips.length);
-      pages = pack(chips, (some) => list.replaceChildren(...some), list);
-    }
-  }
-  book.pages = pages;
-  book.index = Math.min(book.index, pages.length - 1);
-  showNames(where);
-}
-
-function showNames(where) {
-  const book = names[where];
-  const turn = $(`${where}-page`);
-  $(`${where}-players`).replaceChildren(...(book.pages[book.index] ?? []));
-  turn.hidden = book.pages.length < 2;
-  turn.textContent = pageLabel(book.index + 1, book.pages.length);
-}
-
-function turnNames(where) {
-  const book = names[where];
-  if (book.pages.length < 2) return;
-  book.index = (book.index + 1) % book.pages.length;
-  showNames(where);
-}
-
-let namesTimer = setInterval(() => ["lobby", "writing"].forEach(turnNames), NAMES_MS);
-for (const where of ["lobby", "writing"]) {
-  $(`${where}-page`).addEventListener("click", () => {
-    turnNames(where);
-    clearInterval(namesTimer);
-    namesTimer = setInterval(() => ["lobby", "writing"].forEach(turnNames), NAMES_MS);
-  });
-}
-
 // Removing takes two clicks (no blocking dialog on a projector). The first
 // click's confirmation lives here, not in the button, so a redraw between
 // the clicks (someone joins, a phone drops) doesn't cancel it.
@@ -305,78 +257,17 @@ async function chooseMode() {
 // Next/Previous page through the carousel's pages, or the debrief's.
 function drawPager() {
   const { phase } = state;
-  const browsing = debriefOpen ? debriefPages().length > 1
+  const browsing = debriefOpen ? debriefPages(state, debriefActions).length > 1
     : (phase === "voting" || phase === "results") && carousel.pages.length > 1;
   $("btn-prev").hidden = !browsing;
   $("btn-fwd").hidden = !browsing;
-}
-
-// The slides of a phase: one reply at a time, or in duels one duel at a
-// time; at an awards round's results the winners of each award come first.
-function slides() {
-  const replies = state.replies ?? [];
-  if (state.mode === "duels" && state.phase === "voting") {
-    const duels = [];
-    for (const reply of replies) {
-      const last = duels[duels.length - 1];
-      if (last && last[0].duel === reply.duel) last.push(reply); else duels.push([reply]);
-    }
-    return duels.map((sides, i) => ({ duel: sides, n: i, total: duels.length }));
-  }
-  const list = replies.map((reply, i) => ({ reply, n: i, total: replies.length }));
-  if (state.phase !== "voting" && (state.criteria_winners ?? []).length) list.unshift({ winners: true });
-  return list;
-}
-
-// What a slide can be split into when it doesn't fit: a duel's sides, each
-// award's replies, a reply and then its card's coach note.
-function unitsOf(slide) {
-  if (slide.duel) return slide.duel;
-  if (slide.winners) {
-    return state.criteria_winners.flatMap((award) =>
-      award.replies.length ? award.replies.map((reply) => ({ award, reply })) : [{ award, reply: null }]);
-  }
-  if (state.phase === "voting") return ["reply"];
-  return slide.reply.coach_note ? ["card", "reply", "note"] : ["card", "reply"];
-}
-
-// A reply at the results is split in a fixed order of preference: all on one
-// page; the coach note on a page of its own with the card; the reply alone.
-function resultSplits(units) {
-  if (!units.includes("note")) return [[units], [["reply"], ["card"]]];
-  return [[units], [["card", "reply"], ["card", "note"]], [["reply"], ["card", "note"]], [["reply"], ["card"], ["note"]]];
-}
-
-function firstThatFits(splits, draw, box) {
-  for (const split of splits) {
-    if (split.every((units) => { draw(units); return grow(box, 1); })) return split;
-  }
-  return splits[splits.length - 1];
-}
-
-function boxOf(slide) {
-  if (state.phase === "voting") return $("showcase");
-  return slide.winners ? $("winners-card") : $("result-card");
-}
-
-function buildPages() {
-  const pages = [];
-  for (const slide of slides()) {
-    const units = unitsOf(slide);
-    const draw = (some) => drawPage({ slide, units: some }, false);
-    let groups = [units];
-    if (slide.reply && state.phase !== "voting") groups = firstThatFits(resultSplits(units), draw, boxOf(slide));
-    else if (units.length > 1) groups = pack(units, draw, boxOf(slide));
-    groups.forEach((group, part) => pages.push({ slide, units: group, part, parts: groups.length }));
-  }
-  return pages;
 }
 
 // Pages move on by themselves, big enough for the back row, and the trainer
 // can step back and forth to talk one through.
 function startCarousel(keep = false) {
   whileControlsSettle(() => {
-    carousel.pages = buildPages();
+    carousel.pages = buildPages(state);
     if (!keep) carousel.index = 0;
     drawSlide();
     drawPager();
@@ -407,7 +298,7 @@ function stopCarousel() {
 
 function step(delta) {
   if (debriefOpen) {
-    const total = debriefPages().length;
+    const total = debriefPages(state, debriefActions).length;
     debriefPage = total ? (((debriefPage + delta) % total) + total) % total : 0;
     return drawDebrief();
   }
@@ -430,109 +321,10 @@ function drawSlideOnly() {
   $("result-card").hidden = false;
   const page = currentPage();
   if (!page) {
-    if (state.phase !== "voting") { drawResult(null, 0, 0, ["card", "reply"]); drawBoard(); }
+    if (state.phase !== "voting") { drawResult(state, null, 0, 0, ["card", "reply"]); drawBoard(state); }
     return;
   }
-  drawPage(page);
-}
-
-function drawPage(page, sized = true) {
-  const { slide, units } = page;
-  const box = boxOf(slide);
-  if (state.phase === "voting") drawShowcase(slide, units);
-  else {
-    if (slide.winners) drawWinners(units, page); else drawResult(slide.reply, slide.n, slide.total, units);
-    // The board beside the results steps aside when the page needs the width;
-    // awards sit side by side when their replies are short enough.
-    const results = document.querySelector(".results");
-    const grid = $("winners-grid");
-    const layouts = [[false, true], [false, false], [true, true], [true, false]];
-    for (const [wide, columns] of slide.winners ? layouts : [[false, false], [true, false]]) {
-      results.classList.toggle("wide", wide);
-      grid.classList.toggle("columns", columns);
-      if (grow(box, 1)) break;
-    }
-    if (sized && !results.classList.contains("wide")) drawBoard();
-  }
-  if (sized) grow(box, 2.2);
-}
-
-function drawShowcase(slide, units) {
-  $("showcase-duel").hidden = !slide.duel;
-  $("showcase-reply").hidden = Boolean(slide.duel);
-  if (slide.duel) {
-    setText("showcase-counter", t("duel_of", { n: slide.n + 1, total: slide.total }));
-    setText("showcase-complaint", slide.duel[0].complaint);
-    $("showcase-duel").replaceChildren(...units.map((reply) =>
-      el("div", { class: "side" }, el("p", { class: "side-label", text: t("side", { letter: "ABC"[slide.duel.indexOf(reply)] }) }),
-        el("p", { class: "reply", text: reply.text }))));
-    return;
-  }
-  setText("showcase-counter", t("reply_of", { n: slide.n + 1, total: slide.total }));
-  setText("showcase-complaint", slide.reply.complaint);
-  setText("showcase-reply", slide.reply.text);
-}
-
-// Each award's winning replies (ties share it), its definition beside it,
-// the authors revealed.
-function drawWinners(units, page) {
-  $("result-card").hidden = true;
-  $("winners-card").hidden = false;
-  // Ties can take several pages: say which one this is.
-  setText("winners-counter", page.parts > 1
-    ? `${t("award_winners")} · ${pageLabel(page.part + 1, page.parts)}` : t("award_winners"));
-  const awards = [];
-  for (const unit of units) {
-    const last = awards[awards.length - 1];
-    if (last && last.award === unit.award) last.replies.push(unit.reply); else awards.push({ award: unit.award, replies: [unit.reply] });
-  }
-  $("winners-grid").replaceChildren(...awards.map(({ award, replies }) =>
-    el("section", { class: `winner${award.replies.length > 1 ? " tied" : ""}` },
-      el("h3", { text: award.name }),
-      el("p", { class: "definition", text: award.definition }),
-      el("div", { class: "winner-list" }, ...replies.map((reply) => (reply
-        ? el("div", { class: "winner-reply" },
-          el("p", { class: "reply", text: reply.text }),
-          el("p", { class: "author", text: t("by", { name: reply.author }) }))
-        : el("p", { class: "muted", text: t("no_award") })))))));
-}
-
-function votesLabel(n) {
-  return t("votes", { n });
-}
-
-function duelOf(reply) {
-  return (state.duels ?? []).find((d) => d.replies.includes(reply.id));
-}
-
-function drawResult(reply, n, total, units) {
-  $("winners-card").hidden = true;
-  $("result-card").hidden = false;
-  const showCard = units.includes("card");
-  const showReply = units.includes("reply");
-  const showNote = units.includes("note");
-  const badge = $("result-badge");
-  const shared = (state.replies ?? []).filter((r) => r.best).length > 1;
-  badge.hidden = !reply?.best;
-  badge.textContent = shared ? t("shared_best") : t("best");
-  if (reply && state.mode === "duels") {
-    const duel = duelOf(reply);
-    badge.textContent = duel?.walkover ? t("walkover") : duel?.winners.length > 1 ? t("duel_drawn") : t("duel_won");
-  }
-  const criteria = state.criteria ?? [];
-  const awards = reply ? criteria.map((c, i) => [c.name, reply.awards?.[i] ?? 0]).filter(([, k]) => k) : [];
-  $("result-awards").hidden = !awards.length || !showReply;
-  $("result-awards").replaceChildren(...awards.map(([name, k]) =>
-    el("li", { class: "award-chip", text: k > 1 ? `${name} ×${k}` : name })));
-  setText("result-counter", reply ? t("reply_of", { n: n + 1, total }) : t("no_replies"));
-  setText("result-complaint", reply?.complaint ?? "");
-  $("result-complaint").hidden = !showCard;
-  setText("result-reply", reply?.text ?? "");
-  setText("result-author", reply ? `${t("by", { name: reply.author })} · ${votesLabel(reply.votes)} · ${t("points", { n: reply.points })}` : "");
-  $("result-reply").hidden = !showReply;
-  $("result-author").hidden = !showReply;
-  setText("result-note", reply?.coach_note ?? "");
-  $("result-coach").hidden = !reply?.coach_note || !showNote;
+  drawPage(state, page);
 }
 
 function drawResults(keep = false) {
@@ -561,33 +353,6 @@ function drawResults(keep = false) {
   if (state.phase === "results") startCarousel(keep); // each page draws the board beside it
 }
 
-// The board beside the results shows fewer rows rather than smaller ones:
-// the leaderboard is cut from the bottom (the top three stay); if that is
-// not enough, the round's awards give way (the award slides show them too)
-// and the leaderboard gets its rows back.
-function drawBoard() {
-  const board = document.querySelector(".leaderboard");
-  const rows = $("leaderboard");
-  const box = $("round-awards-box");
-  const awards = (state.criteria ?? []).length && state.phase === "results";
-  const drawRows = () => rows.replaceChildren(
-    ...(state.leaderboard ?? []).slice(0, 10).map((row) =>
-      el("li", {}, el("span", { class: "rank", text: `${row.rank}.` }), el("span", { class: "who", text: row.name }), el("span", { class: "score", text: String(row.score) }))),
-  );
-  box.hidden = !awards;
-  drawRows();
-  if (board.offsetParent === null) return;
-  for (const withAwards of awards ? [true, false] : [false]) {
-    box.hidden = !withAwards;
-    drawRows();
-    if (grow(board, 1.6)) return;
-    while (rows.children.length > 3) {
-      rows.lastElementChild.remove();
-      if (grow(board, 1.6)) return;
-    }
-  }
-}
-
 function notice(message, undo = null) {
   setText("notice", message);
   const button = $("btn-undo");
@@ -614,114 +379,15 @@ function toggleDebrief() {
   else if (state.phase === "results") startCarousel(true);
 }
 
-// The winning replies, one or two a page, large; earlier model answers of
-// the same cards follow. Beside them, the card(s) they answer and the coach's note.
-function debriefUnits() {
-  const { debrief } = state;
-  const pinned = new Set(debrief.pinned);
-  const units = debrief.highlights.map((reply) => ({ reply }));
-  for (const card of debrief.cards) {
-    for (const answer of card.model_answers.filter((a) => !pinned.has(a.reply_id))) units.push({ answer, card });
-  }
-  return units;
-}
-
-let debriefBook = { key: null, pages: [] };
-
-function debriefPages() {
-  if (!state?.debrief) return [];
-  const key = `${state.version}:${state.round}:${window.innerWidth}x${window.innerHeight}`;
-  if (debriefBook.key !== key || !debriefBook.pages.length) {
-    const units = debriefUnits();
-    const boxes = [$("debrief-cards"), $("debrief-highlights")];
-    const shown = $("debrief-highlights").offsetParent !== null;
-    const pages = units.length > 1 && shown ? pack(units, drawDebriefPage, boxes, 2) : [units];
-    debriefBook = { key, pages: shown ? noteApart(pages) : pages };
-  }
-  return debriefBook.pages;
-}
-
-// A reply too long to sit beside its card and coach note at the floor: the
-// note gets a page of its own (once a card) before the reply, beside the card.
-function noteApart(pages) {
-  const apart = new Set();
-  const result = [];
-  for (const page of pages) {
-    const [unit] = page;
-    const card = unit?.reply && state.debrief.cards.find((c) => c.id === unit.reply.card_id);
-    if (page.length !== 1 || !card?.coach_note || drawDebriefPage(page)) { result.push(page); continue; }
-    if (!apart.has(card.id)) { apart.add(card.id); result.push([{ noteOf: card }]); }
-    result.push([{ reply: unit.reply, noNote: true }]);
-  }
-  return result;
-}
-
 function drawDebrief() {
   whileControlsSettle(() => {
-    debriefBook.key = null; // the snapshot (a pin, a star) may have changed what a page holds
-    const pages = debriefPages();
+    // Measured again: the snapshot (a pin, a star) may have changed what a page holds.
+    const pages = debriefPages(state, debriefActions, true);
     debriefPage = Math.min(debriefPage, pages.length - 1);
-    drawDebriefPage(pages[debriefPage] ?? []);
-    grow([$("debrief-cards"), $("debrief-highlights")], 2);
+    drawDebriefPage(state, pages[debriefPage] ?? [], debriefActions);
+    growDebrief();
     drawPager();
   });
-}
-
-function drawDebriefPage(units) {
-  const { debrief } = state;
-  const pinned = new Set(debrief.pinned);
-  const cardIds = new Set(units.map((u) => u.reply?.card_id ?? u.card?.id ?? u.noteOf?.id));
-  const cards = debrief.cards.filter((card) => cardIds.has(card.id));
-  const noteBeside = !units.some((u) => u.noNote || u.noteOf);
-  $("debrief-cards").replaceChildren(...(cards.length ? cards : debrief.cards.slice(0, 1)).map((card) =>
-    el("article", { class: "showcase debrief-card" },
-      el("blockquote", { class: "complaint", text: card.complaint }),
-      card.coach_note && noteBeside ? el("div", { class: "coach" },
-        el("p", { class: "coach-label", text: t("coach_note") }), el("p", { class: "note", text: card.coach_note })) : null)));
-  const criteria = state.criteria_winners ?? [];
-  $("debrief-highlights").replaceChildren(...(units.length ? units.map((unit) => {
-    if (unit.noteOf) {
-      return el("article", { class: "highlight coach" },
-        el("p", { class: "coach-label", text: t("coach_note") }), el("p", { class: "note", text: unit.noteOf.coach_note }));
-    }
-    if (unit.answer) {
-      const a = unit.answer;
-      return el("article", { class: "highlight" },
-        el("p", { class: "won" }, el("span", { text: t("model_answers") })),
-        el("p", { class: "reply model-answer", text: a.text }),
-        a.author ? el("p", { class: "author", text: t("by", { name: a.author }) }) : null);
-    }
-    const { reply } = unit;
-    const won = criteria.filter((c) => c.replies.some((r) => r.id === reply.id)).map((c) => c.name);
-    const isPinned = pinned.has(reply.id);
-    return el("article", { class: "highlight" },
-      el("p", { class: "won" }, ...(won.length ? won : [t("best")]).map((name) => el("span", { text: name }))),
-      el("p", { class: "reply", text: reply.text }),
-      el("p", { class: "author", text: t("by", { name: reply.author }) }),
-      el("div", { class: "highlight-actions" },
-        el("button", {
-          type: "button", class: `button small${isPinned ? " primary" : ""}`, "aria-pressed": String(isPinned),
-          text: isPinned ? t("pinned") : t("pin"),
-          onclick: () => pin(reply.id, !isPinned),
-        }),
-        starButton(reply, "button small")));
-  }) : [el("p", { class: "muted", text: t("nothing_to_debrief") })]));
-  return shareColumns();
-}
-
-// The card and its note on the left, the replies on the right: the columns
-// share the width in the first proportion that lets both fit at the floor.
-const DEBRIEF_COLUMNS = ["1fr 1.5fr", "1fr 1fr", "1.4fr 1fr", "1fr 2fr"];
-
-function shareColumns() {
-  const section = document.querySelector(".debrief");
-  const boxes = [$("debrief-cards"), $("debrief-highlights")];
-  for (const columns of DEBRIEF_COLUMNS) {
-    section.style.gridTemplateColumns = columns.split(" ").map((fr) => `minmax(0, ${fr})`).join(" ");
-    if (grow(boxes, 1)) return true;
-  }
-  section.style.gridTemplateColumns = "";
-  return false;
 }
 
 // A star puts the reply in the best-replies library (the desk's Library page).
@@ -755,6 +421,8 @@ async function pin(replyId, pinned) {
   const answer = await request(socket, "pin", { reply_id: replyId, pinned });
   if (!answer.ok) notice(answer.error);
 }
+
+const debriefActions = { pin, starButton };
 
 async function keepTakeaway(event) {
   event.preventDefault();

@@ -67,3 +67,9 @@ export function onResize(fn) {
     timer = setTimeout(fn, 120);
   });
 }
+
+// "Page 2 of 5" in the page's language (the projector's template carries it).
+export function pageLabel(n, total) {
+  return document.getElementById("app").dataset.pageLabel
+    .replace("%(n)s", String(n)).replace("%(total)s", String(total));
+}
