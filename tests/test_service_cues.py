@@ -295,3 +295,10 @@ def test_a_members_page_counts_each_cue_over_their_sessions(seed, sockets, clien
     for words in MEMBER_WORDS[language]:
         assert words in html, (language, words)
     assert '<tr data-cue="next_step"><th scope="row">' in html and "50%" in html
+
+
+def test_the_cues_command_reads_with_the_admins_phrases(runner):
+    text = "Let me fetch a rake for you.\n"
+    assert "beyond" not in runner.invoke(args=["cues"], input=text).output
+    phrases.add_phrase("en", "beyond", "fetch a rake")
+    assert "beyond" in json.loads(runner.invoke(args=["cues"], input=text).output)["cues"]

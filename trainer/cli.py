@@ -18,14 +18,16 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, routes_command, shell_command
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import paths
 from .accounts import users as accounts
 from .accounts.messages import AccountError
 from .clock import utcnow
+from .coaching import phrases as cue_phrases
 from .coaching.cues import LANGUAGES as CUE_LANGUAGES
 from .coaching.cues import cue_lines
 from .config import DATA_DIR_VARIABLE
@@ -286,6 +288,14 @@ def serve_command(host: str, port: int) -> None:
 @option("--language", type=click.Choice(CUE_LANGUAGES), default="en", show_default=True,
         help=_l("The language the replies are written in."))
 @option("--explain", is_flag=True, help=_l("Also show which phrase found each cue."))
+@with_appcontext
 def cues_command(language: str, explain: bool) -> None:
-    for line in cue_lines(sys.stdin, language, explain=explain):
+    # With the admin's added and removed phrases, as replies sent now are read
+    # (the shipped ones alone where there is no database yet).
+    try:
+        added, removed = cue_phrases.changes(language)
+    except SQLAlchemyError:
+        db.session.rollback()
+        added, removed = {}, {}
+    for line in cue_lines(sys.stdin, language, added, removed, explain=explain):
         click.echo(line)
