@@ -79,7 +79,10 @@ def test_the_csv_opens_in_excel_and_survives_a_round_trip(seed, sockets, client)
     assert answer.data.startswith(b"\xef\xbb\xbf"), "a byte-order mark, so Excel reads UTF-8"
     rows = list(csv.DictReader(io.StringIO(answer.data.decode("utf-8-sig"))))
     assert len(rows) == 3
-    assert set(rows[0]) == {"session", "date", "round", "card", "theme", "player", "reply", "votes", "hidden"}
+    cue_columns = {f"cue: {kind}" for kind in ("empathy", "apology", "next_step", "beyond", "thanks", "refusal",
+                                                "blame", "policy")}  # service cues, on by default
+    assert set(rows[0]) == {"session", "date", "round", "card", "theme", "player", "reply", "votes", "hidden",
+                            *cue_columns}
     replies = {row["reply"] for row in rows}
     assert "'=HYPERLINK(\"http://evil\")" in replies, "a formula is defused"
     assert {"Мы всё исправим, обещаем.", "Λυπούμαστε πολύ, θα το φτιάξουμε."} <= replies
