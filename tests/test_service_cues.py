@@ -302,3 +302,37 @@ def test_the_cues_command_reads_with_the_admins_phrases(runner):
     assert "beyond" not in runner.invoke(args=["cues"], input=text).output
     phrases.add_phrase("en", "beyond", "fetch a rake")
     assert "beyond" in json.loads(runner.invoke(args=["cues"], input=text).output)["cues"]
+
+
+# --- a drill of the week ----------------------------------------------------------------
+
+
+def test_a_drills_sealed_reply_keeps_the_cues_of_its_last_edit_and_a_draft_gets_them_at_the_close(
+        app, trainer_client, fake_clock):
+    from datetime import datetime
+
+    from conftest import make_user
+    from test_drill_live import MONDAY, make_drill, phone, sweep
+
+    from trainer.live.sessions import join
+
+    fake_clock.now = MONDAY
+    fake_clock.advance(seconds=0)
+    drill = make_drill(make_user("trainer"))
+    ana, cy = join(drill.code, "Ana"), join(drill.code, "Cy")
+    ana_phone, cy_phone = phone(app, ana.token), phone(app, cy.token)
+    assert ack(ana_phone, "/play", "submit", {"round": 1, "text": NOT_MINE})["ok"]
+    assert ack(ana_phone, "/play", "submit", {"round": 1, "text": SORRY})["ok"]  # her edit
+    assert ack(cy_phone, "/play", "draft", {"round": 1, "text": NOT_MINE})["ok"]
+    db.session.expire_all()
+    sealed = db.session.scalar(select(Reply).where(Reply.player_id == ana.player_id))
+    assert sealed.text is None and sealed.cues["flags"] == [] and "apology" in sealed.cues["cues"]
+    fake_clock.now = datetime(2026, 11, 26, 10, 0, 3)  # Thursday noon in Kyiv: writing closes
+    fake_clock.advance(seconds=0)
+    assert sweep() == 1
+    db.session.expire_all()
+    opened, drafted = (db.session.scalar(select(Reply).where(Reply.player_id == p.player_id)) for p in (ana, cy))
+    assert opened.text == SORRY and "apology" in opened.cues["cues"]
+    assert drafted.text == NOT_MINE and "refusal" in drafted.cues["flags"]
+    for sock in (ana_phone, cy_phone):
+        sock.disconnect(namespace="/play")
