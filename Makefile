@@ -12,7 +12,8 @@ PG_SUITES ?= tests/test_sockets.py tests/test_rejections.py tests/test_nothing_l
              tests/test_game_rules.py tests/test_http.py tests/test_assets.py tests/test_i18n.py \
              tests/test_fanout.py tests/test_sweeper_race.py tests/test_languages.py tests/test_modes_live.py \
              tests/test_records.py tests/test_coaching_http.py tests/test_full_disk.py tests/test_room_check.py \
-             tests/test_draft_batch.py
+             tests/test_draft_batch.py tests/test_attacks.py tests/test_service_cues.py tests/test_drill_live.py \
+             tests/test_drill_pages.py
 PHONES ?= 1000
 # K > 0: the bench runs against K workers (deploy/start-workers) on PostgreSQL and Redis behind nginx.
 SERVER_WORKERS ?= 0
