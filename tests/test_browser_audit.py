@@ -66,8 +66,9 @@ def test_every_desk_and_phone_page_passes_wcag_21_aa(server, browser):
     member = admin.page.url.rsplit("/", 1)[1]
     found += audit(admin, [
         "/", "/host/", "/host/new", "/teams", f"/teams/{team}", f"/members/{member}", "/library",
-        f"/host/{code}/report", f"/host/{code}/handout", "/admin/decks", "/admin/decks/1", "/admin/cards/1/edit", "/admin/decks/1/edit",
-        "/admin/decks/new", "/admin/imports/new", "/admin/users", "/admin/users/1", "/admin/criteria",
+        f"/host/{code}/report", f"/host/{code}/handout", "/admin/decks", "/admin/decks/1", "/admin/cards/1/edit",
+        "/admin/decks/1/edit", "/admin/decks/new", "/admin/imports/new", "/admin/users", "/admin/users/1",
+        "/admin/criteria", "/admin/criteria/cues",
         "/admin/backups", "/decks/1/print",
     ], base)
     for language in ("ru", "el"):
@@ -80,7 +81,7 @@ def test_every_desk_and_phone_page_passes_wcag_21_aa(server, browser):
 @pytest.mark.parametrize("language", ["uk", "el"])
 def test_the_projector_and_a_phone_pass_wcag_21_aa_at_every_phase(server, browser, language):
     base = server.url
-    code = http_host(base, *TRAINER, language=language, rounds_total="1")
+    code = http_host(base, *TRAINER, language=language, rounds_total="1", cues="on")
     desk = Watched(browser, "projector", DESK, "audit")
     sign_in(desk.page, base, *TRAINER)
     projector = desk.page
@@ -116,6 +117,10 @@ def test_the_projector_and_a_phone_pass_wcag_21_aa_at_every_phase(server, browse
         phone.page.locator("#round-points").wait_for()
         projector.locator("#leaderboard li").first.wait_for()
         found += violations(projector) + violations(phone.page)  # results
+        projector.locator("#btn-debrief").click()
+        projector.locator("#debrief-highlights .cue-chip").first.wait_for()  # the winners' service cues
+        found += violations(projector)  # the debrief
+        desk.shot(f"debrief-{language}")
     finally:
         for sim in others:
             sim.close()

@@ -85,7 +85,7 @@ class Trainer:
         page = self.http.get(self.base + "/host/new", timeout=10).text
         decks = dict((lang, deck) for deck, lang in re.findall(r'value="(\d+)" data-language="(\w+)"', page))
         settings = {"language": language, "deck": decks[language], "writing_minutes": "10", "voting_seconds": "600",
-                    "rounds_total": "2", "mode": "same_card", "voting": "awards", **form}
+                    "rounds_total": "2", "mode": "same_card", "voting": "awards", "cues": "on", **form}
         return self.post("/host/new", settings).url.rstrip("/").rsplit("/", 1)[1]
 
 

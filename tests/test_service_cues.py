@@ -336,3 +336,26 @@ def test_a_drills_sealed_reply_keeps_the_cues_of_its_last_edit_and_a_draft_gets_
     assert drafted.text == NOT_MINE and "refusal" in drafted.cues["flags"]
     for sock in (ana_phone, cy_phone):
         sock.disconnect(namespace="/play")
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "el"])
+def test_the_projectors_debrief_carries_the_winners_cues_and_the_rounds_line(seed, sockets, language):
+    seeded, host, phones = written_round(seed, sockets, language=language)
+    for phone in phones:
+        snap = last(phone, "/play", "snapshot")
+        assert ack(phone, "/play", "vote", {"reply_id": snap["ballot"][0]["id"]})["ok"]
+    projector = to_results(host)
+    debrief = projector["debrief"]
+    assert debrief["highlights"], "both replies won a vote"
+    for reply in debrief["highlights"]:
+        assert set(reply["cues"]) == {"cues", "flags"}
+    head = REPORT_WORDS[language][1]
+    # The round's line in the session's language, whatever language the last phone spoke.
+    assert debrief["cue_line"].startswith(head), debrief["cue_line"]
+
+
+def test_with_cues_off_the_debrief_says_nothing_of_them(seed, sockets):
+    seeded, host, phones = written_round(seed, sockets, cues_enabled=False)
+    debrief = to_results(host)["debrief"]
+    assert debrief["cue_line"] == ""
+    assert all("cues" not in reply for reply in debrief["highlights"])

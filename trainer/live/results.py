@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from .. import game
 from ..coaching import criteria as criteria_texts
 from ..coaching.debrief import model_answers
+from ..coaching.summary import round_line
 from ..extensions import db
 from ..game import scoring
 from ..game.modes import Choice, Mode, Voting
@@ -190,6 +192,7 @@ def _debrief(session: GameSession, data: dict[str, Any], by_id) -> dict[str, Any
     answers = model_answers(card_ids)
     played = db.session.get(GameRound, (session.id, session.round_no))
     pinned = set(db.session.scalars(select(ModelAnswer.reply_id).where(ModelAnswer.reply_id.in_(list(by_id)))))
+    highlights, cue_line = _with_cues(session, highlights, by_id)
     return {
         "cards": [
             {"id": cid, "complaint": cards[cid].complaint, "coach_note": cards[cid].coach_note,
@@ -197,9 +200,21 @@ def _debrief(session: GameSession, data: dict[str, Any], by_id) -> dict[str, Any
             for cid in card_ids if cid in cards
         ],
         "highlights": highlights,
+        "cue_line": cue_line,
         "pinned": sorted(pinned),
         "takeaway": played.takeaway if played is not None else "",
     }
+
+
+def _with_cues(session: GameSession, highlights: list[dict[str, Any]], by_id) -> tuple[list[dict[str, Any]], str]:
+    """The debrief's replies with the service cues stored on them, and the round's line
+    summing every shown reply's ("Of 12 replies: 7 offered a next step, 2 deflected.")
+    in the session's language, whoever's event built the snapshot. Nothing with cues off."""
+    if not session.cues_enabled:
+        return highlights, ""
+    with force_locale(session.language):
+        line = round_line(r.cues for r, _, _ in by_id.values())
+    return [{**h, "cues": by_id[h["id"]][0].cues} for h in highlights], line
 
 
 def criterion_best(session: GameSession, board: Scoreboard) -> list[dict[str, Any]]:

@@ -154,6 +154,7 @@ def client_strings() -> dict[str, str]:
         # Service cues on the phone's results: its own reply's, and one line for next time.
         "my_cues": _("What your reply did"),
         "cues_are_hints": _("Hints from phrase rules, not scores: they changed no points."),
+        "cues_label": _("Service cues"),
         **{f"cue_{kind}": str(label) for kind, label in cue_phrases.LABELS.items()},
         **{f"cue_advice_{kind}": str(line) for kind, line in cue_phrases.ADVICE.items()},
     }

@@ -56,8 +56,15 @@ export function drawDebriefPage(state, units, actions) {
       el("blockquote", { class: "complaint", text: card.complaint }),
       card.coach_note && noteBeside ? el("div", { class: "coach" },
         el("p", { class: "coach-label", text: t("coach_note") }), el("p", { class: "note", text: card.coach_note })) : null)));
+  const cueLine = $("debrief-cue-line");
+  cueLine.textContent = debrief.cue_line ? `${debrief.cue_line} ${t("cues_are_hints")}` : "";
+  cueLine.hidden = !debrief.cue_line;
   $("debrief-highlights").replaceChildren(...(units.length ? units.map((unit) => highlight(state, unit, actions))
     : [el("p", { class: "muted", text: t("nothing_to_debrief") })]));
+  if (shareColumns()) return true;
+  // The round's cue line gives way to a reply that needs the room; other pages show it.
+  if (cueLine.hidden) return false;
+  cueLine.hidden = true;
   return shareColumns();
 }
 
@@ -80,6 +87,7 @@ function highlight(state, unit, actions) {
     el("p", { class: "won" }, ...(won.length ? won : [t("best")]).map((name) => el("span", { text: name }))),
     el("p", { class: "reply", text: reply.text }),
     el("p", { class: "author", text: t("by", { name: reply.author }) }),
+    cueChips(reply.cues),
     el("div", { class: "highlight-actions" },
       el("button", {
         type: "button", class: `button small${isPinned ? " primary" : ""}`, "aria-pressed": String(isPinned),
@@ -87,6 +95,15 @@ function highlight(state, unit, actions) {
         onclick: () => actions.pin(reply.id, !isPinned),
       }),
       actions.starButton(reply, "button small")));
+}
+
+// A reply's service cues as labelled chips (a flag with a sign and a word, not
+// only a colour): hints for the talk, never scores. None with cues off.
+function cueChips(found) {
+  if (!found || !(found.cues.length || found.flags.length)) return null;
+  return el("ul", { class: "cue-chips", "aria-label": t("cues_label") },
+    ...found.cues.map((kind) => el("li", { class: "cue-chip", text: t(`cue_${kind}`) })),
+    ...found.flags.map((kind) => el("li", { class: "cue-chip flag", text: `⚠ ${t(`cue_${kind}`)}` })));
 }
 
 // The card and its note on the left, the replies on the right: the columns
