@@ -32,7 +32,7 @@ RECORDS_ENDPOINTS = {
 HOST_ENDPOINTS = {"host.sessions", "host.new", "host.projector", "host.qr", "host.delete_preset",
                   # A drill's pages (trainer/views/drills.py; owners only: tests/test_drill_pages.py).
                   "host.drill", "host.poster", "host.extend_drill", "host.close_drill_window",
-                  "host.hide_drill_reply", "host.remove_drill_player", "host.drill_defaults"}
+                  "host.hide_drill_reply", "host.remove_drill_player", "host.drill_defaults", "host.pick_drill_cards"}
 HOST_EVENTS = ["sync", "next", "end_phase", "extend", "pause", "resume", "remove_player", "set_mode", "pin",
                "takeaway"]
 

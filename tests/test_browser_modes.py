@@ -56,7 +56,7 @@ def test_one_round_in_each_mode_with_service_awards(live_server, browser):
     # --- the Monday preset fills the form --------------------------------------------
     sign_in(host, server.url, *TRAINER, then="/host/new")
     host.get_by_role("link", name="Monday warm-up").click()
-    assert host.get_by_label("Same card").is_checked() and host.get_by_label("Service awards").is_checked()
+    assert host.get_by_role("radio", name="Same card").is_checked() and host.get_by_label("Service awards").is_checked()
     assert host.get_by_label("Writing time (minutes)").input_value() == "5"
     projector.shot("1-new-session")
     host.get_by_label("Writing time (minutes)").fill("1")

@@ -165,3 +165,124 @@ def test_a_ukrainian_drill_from_poster_to_results(live_server, browser, tmp_path
 
     for watched in (desk, oksana, bohdan):
         assert not watched.problems, watched.problems
+
+
+PROJECTOR = {"width": 1280, "height": 720}
+
+
+def test_a_ukrainian_two_card_drill_on_phones_and_the_projector(live_server, browser):
+    """Two cards for everyone: each phone answers both (on different days), votes on both, sees both results;
+    the projector shows them card by card. Screenshots at a 360 px phone and a 1280×720 projector."""
+    server = live_server
+    db_path = server.env["TRAINER_DATABASE_URL"].removeprefix("sqlite:///")
+    desk = Placed(browser, "desk", DESK, zone="Europe/Kyiv", locale="en-GB")
+    host = desk.page
+    sign_in(host, server.url, *TRAINER, then="/host/new?preset=drill&language=uk")
+    host.locator("select[name=time_zone]").wait_for()
+    host.get_by_label("Cards per person").select_option("2")
+    host.get_by_role("button", name="Create session").click()
+    host.get_by_role("heading", name=re.compile("Drill of the week")).wait_for()
+    code = host.locator("h1 .code").inner_text().strip()
+
+    # The poster lists both complaints, in Ukrainian, and still prints on one page.
+    host.goto(f"{server.url}/host/{code}/poster")
+    host.get_by_text("Дайте відповіді на всі картки до").wait_for()
+    complaints = host.locator(".complaints .complaint").all_inner_texts()
+    assert len(complaints) == 2 and complaints[0] != complaints[1]
+    host.locator(".poster").screenshot(path=str(ARTIFACTS / SHOTS / "7-poster-two-cards.png"))
+    pdf = host.pdf(prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+    # Day 1: Oksana answers card 1 and drafts card 2.
+    oksana = Placed(browser, "phone-oksana-2", PHONE, zone="Europe/Kyiv", locale="uk-UA")
+    page = oksana.page
+    join(oksana, server.url, code, "Оксана")
+    tabs = page.locator("#card-tabs button")
+    expect(tabs).to_have_count(2)
+    expect(page.locator("#cards-line")).to_have_text("Надіслано відповідей: 0 з 2")
+    assert page.locator("#card-text").inner_text() == complaints[0]
+    page.locator("#reply").fill("Перепрошуємо! Зараз принесемо рушник.")
+    page.locator("#send").click()
+    expect(tabs.nth(0)).to_have_class(re.compile(r"\bdone\b"))
+    expect(page.locator("#cards-line")).to_have_text("Надіслано відповідей: 1 з 2")
+    tabs.nth(1).click()
+    expect(page.locator("#card-text")).to_have_text(complaints[1])
+    expect(page.locator("#reply")).to_have_value("")
+    page.locator("#reply").fill("Чернетка другої картки")
+    expect(page.locator("#save-state")).to_have_text("Чернетку збережено")
+    page.evaluate("window.scrollTo(0, 0)")
+    oksana.shot("8-phone-two-cards-day1")
+    oksana.no_sideways_scroll()
+    # Card 1 still holds what was sent.
+    tabs.nth(0).click()
+    expect(page.locator("#reply")).to_have_value("Перепрошуємо! Зараз принесемо рушник.")
+
+    # Day 2: Bohdan answers both; Oksana comes back to her draft on card 2 and sends it.
+    move_drill(db_path, code, back=timedelta(days=1))
+    bohdan = Placed(browser, "phone-bohdan-2", PHONE, zone="Europe/Kyiv", locale="uk-UA")
+    join(bohdan, server.url, code, "Богдан")
+    b_tabs = bohdan.page.locator("#card-tabs button")
+    for i, text in enumerate(("Пісок — частина пляжу.", "Ми все виправимо до вечора.")):
+        b_tabs.nth(i).click()
+        expect(bohdan.page.locator("#card-text")).to_have_text(complaints[i])
+        bohdan.page.locator("#reply").fill(text)
+        bohdan.page.locator("#send").click()
+        expect(b_tabs.nth(i)).to_have_class(re.compile(r"\bdone\b"))
+    expect(bohdan.page.locator("#cards-line")).to_have_text("Надіслано відповідей: 2 з 2")
+    page.reload()
+    expect(page.locator("#reply")).to_have_value("Чернетка другої картки")  # the card still to send comes first
+    expect(tabs.nth(1)).to_have_attribute("aria-pressed", "true")
+    page.locator("#reply").fill("Друга відповідь Оксани")
+    page.locator("#send").click()
+    expect(page.locator("#cards-line")).to_have_text("Надіслано відповідей: 2 з 2")
+    host.goto(f"{server.url}/host/{code}/drill")
+    assert host.get_by_text("2 of 2").count() == 2 and "Оксани" not in host.content()
+    host.screenshot(path=str(ARTIFACTS / SHOTS / "8-drill-page-two-cards.png"), full_page=True)
+
+    # Writing closes: each phone votes on both cards' ballots, never its own reply.
+    move_drill(db_path, code, writing=True)
+    for phone, mine in ((oksana, "Оксан"), (bohdan, "Пісок")):
+        p = phone.page
+        p.locator(".ballot-item").first.wait_for(timeout=20_000)
+        expect(p.locator("#card-tabs button")).to_have_count(2)
+        for i in range(2):
+            p.locator("#card-tabs button").nth(i).click()
+            expect(p.locator("#ballot-complaint")).to_have_text(complaints[i])
+            assert mine not in p.locator("#ballot").inner_text()
+            p.locator(".ballot-item button").first.click()
+            expect(p.locator("#card-tabs button").nth(i)).to_have_class(re.compile(r"\bdone\b"))
+        expect(p.locator("#cards-line")).to_have_text("Карток із вашими голосами: 2 з 2")
+    page.evaluate("window.scrollTo(0, 0)")
+    oksana.shot("9-phone-two-ballots")
+
+    # Voting closes: each card's result on the phone.
+    move_drill(db_path, code, voting=True)
+    for phone in (oksana, bohdan):
+        phone.page.locator("#round-points").wait_for(timeout=20_000)
+        expect(phone.page.locator("#round-points")).to_contain_text("за цю картку")
+    tabs.nth(1).click()
+    expect(page.locator("#my-complaint")).to_have_text(complaints[1])
+    page.evaluate("window.scrollTo(0, 0)")
+    oksana.shot("10-phone-card-2-results")
+    oksana.no_sideways_scroll()
+
+    # The projector at 1280×720, card by card.
+    projector = Placed(browser, "projector-2", PROJECTOR, zone="Europe/Kyiv", locale="en-GB")
+    sign_in(projector.page, server.url, *TRAINER, then=f"/host/{code}")
+    screen = projector.page
+    screen.locator("#result-reply").wait_for()
+    expect(screen.locator("#round-label")).to_contain_text("1")
+    expect(screen.locator("#round-label")).to_contain_text("2")
+    label_one = screen.locator("#round-label").inner_text()
+    screen.wait_for_function("document.getElementById('app').dataset.layout === '1280x720'")
+    projector.shot("11-projector-card-1")
+    screen.locator("#btn-next").click()
+    expect(screen.locator("#round-label")).not_to_have_text(label_one)
+    screen.locator("#result-reply").wait_for()
+    projector.shot("12-projector-card-2")
+    projector.no_sideways_scroll()
+    # The podium: the projector says in words that the drill has moved on.
+    screen.locator("#btn-next").click()
+    expect(screen.locator("#notice")).to_have_text("Тренування завершено: ось фінальний п’єдестал.")
+    for watched in (desk, oksana, bohdan, projector):
+        assert not watched.problems, watched.problems

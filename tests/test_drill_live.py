@@ -27,12 +27,12 @@ MONDAY = datetime(2026, 11, 23, 9, 0)  # conftest's T0, in UTC
 KYIV = zone("Europe/Kyiv")
 
 
-def make_drill(trainer, *, opens=MONDAY, mode="own_card", voting="votes", language="en"):
+def make_drill(trainer, *, opens=MONDAY, mode="own_card", voting="votes", language="en", cards=1):
     deck = db.session.query(Deck).filter_by(slug=f"starter-{language}").one()
     windows = Windows(opens, to_utc(datetime(2026, 11, 26, 12), KYIV), to_utc(datetime(2026, 11, 27, 12), KYIV))
     settings = SessionSettings((deck.id,), seed=99, mode=mode, voting=voting, windows=windows,
                                time_zone="Europe/Kyiv", language=language)
-    return drills.create_drill(settings, trainer.id, MONDAY)
+    return drills.create_drill(settings, trainer.id, MONDAY, cards)
 
 
 def phone(app, token):
@@ -302,3 +302,251 @@ def test_an_awards_drill_gives_its_awards_as_live(app, trainer, fake_clock):
     assert sum(r["round_awards"][0] for r in results) == 3
     for sock in socks:
         sock.disconnect(namespace="/play")
+
+
+# --- drills of two and three cards ---------------------------------------------
+
+THURSDAY_NOON = datetime(2026, 11, 26, 10, 0, 5)  # in UTC, just past writing's close
+FRIDAY_NOON = datetime(2026, 11, 27, 10, 0, 5)
+
+
+def close_at(fake_clock, when):
+    fake_clock.now = when
+    fake_clock.advance(seconds=0)
+    assert sweep() == 1
+
+
+def write_every_card(sock, name, cards):
+    """A phone's first snapshot lists its cards; it drafts and sends a reply to each."""
+    shown = snapshot(sock)["cards"]
+    assert [c["round"] for c in shown] == list(range(1, cards + 1))
+    for card in shown:
+        assert ack(sock, "/play", "draft", {"round": card["round"], "text": f"{name} draft {card['round']}"})["ok"]
+        assert ack(sock, "/play", "submit", {"round": card["round"], "text": f"{name} on card {card['round']}"})["ok"]
+    return shown
+
+
+def vote_everywhere(sock, name):
+    """Vote for the first reply of every card's ballot; none of them is the voter's own."""
+    ballots = snapshot(sock)["cards"]
+    for entry in ballots:
+        texts = [e["text"] for e in entry["ballot"]]
+        assert all(not text.startswith(name + " ") for text in texts), "never one's own reply"
+        if entry["ballot"]:
+            assert ack(sock, "/play", "vote", {"reply_id": entry["ballot"][0]["id"]})["ok"]
+    return ballots
+
+
+def test_a_two_card_own_card_drill_written_on_different_days(app, trainer, trainer_client, fake_clock):
+    drill = make_drill(trainer, cards=2)
+    code = drill.code
+    assert (drill.rounds_total, drill.phase) == (2, "writing")
+    names = ("Ana", "Bo", "Cy")
+    joined, socks = {}, {}
+    for day, name in enumerate(names):  # one joins each day, Monday to Wednesday
+        fake_clock.now = MONDAY + timedelta(days=day)
+        fake_clock.advance(seconds=0)
+        joined[name] = join(code, name)
+        socks[name] = phone(app, joined[name].token)
+        if name != "Cy":
+            write_every_card(socks[name], name, 2)
+    # Cy drafts card 1, sends card 2 and comes back the next day: each card as she left it.
+    cy = socks["Cy"]
+    assert ack(cy, "/play", "draft", {"round": 1, "text": "Cy's draft on card 1"})["ok"]
+    assert ack(cy, "/play", "submit", {"round": 2, "text": "Cy on card 2"})["ok"]
+    cy.disconnect(namespace="/play")
+    fake_clock.advance(hours=20)
+    cy = socks["Cy"] = phone(app, joined["Cy"].token)
+    back = last(cy, "/play", "snapshot")["cards"]
+    assert [(c["draft"], c["submitted"]) for c in back] == [("Cy's draft on card 1", None),
+                                                            ("Cy on card 2", "Cy on card 2")]
+    # Each person's two cards differ; nobody reads another's sealed replies, and only one's own are held.
+    replies = db.session.query(Reply).filter_by(session_id=drill.id).all()
+    for name in names:
+        mine = [r for r in replies if r.player_id == joined[name].player_id]
+        assert sorted(r.round_no for r in mine) == [1, 2] and len({r.card_id for r in mine}) == 2
+    assert "Bo on card" not in str(snapshot(socks["Ana"]))
+    # A round the drill doesn't have is refused.
+    assert not ack(socks["Ana"], "/play", "submit", {"round": 3, "text": "a third"})["ok"]
+    # The drill's page counts cards: Ana 2 of 2, Cy 1 of 2.
+    page = trainer_client.get(f"/host/{code}/drill").get_data(as_text=True)
+    assert "2 of 2" in page and "1 of 2" in page and "on card" not in page
+
+    # Thursday noon: writing closes; Cy's draft on card 1 counts; every open phone has a ballot per card.
+    for sock in socks.values():
+        events(sock, "/play")
+    close_at(fake_clock, THURSDAY_NOON)
+    assert game(code).phase == "voting"
+    assert db.session.query(Reply).filter_by(session_id=drill.id, text="Cy's draft on card 1").count() == 1
+    for name, sock in socks.items():
+        ballots = vote_everywhere(sock, name)
+        assert [b["round"] for b in ballots] == [1, 2]
+        assert all(len(b["ballot"]) == 2 and b["votes_allowed"] >= 1 for b in ballots)
+        # Own-card: each reply on the ballot comes with its complaint.
+        assert all(entry["complaint"] for b in ballots for entry in b["ballot"])
+    # Votes are kept per card, each on a reply to that card.
+    for vote in db.session.query(Vote).filter_by(session_id=drill.id):
+        assert db.session.get(Reply, vote.reply_id).round_no == vote.round_no
+    assert {v.round_no for v in db.session.query(Vote).filter_by(session_id=drill.id)} == {1, 2}
+    # A second vote on a card, and taking one back, stay on that card.
+    again = snapshot(socks["Ana"])["cards"][1]
+    assert ack(socks["Ana"], "/play", "unvote", {"reply_id": again["my_votes"][0]})["my_votes"] == []
+    assert snapshot(socks["Ana"])["cards"][1]["my_votes"] == [] and snapshot(socks["Ana"])["cards"][0]["my_votes"]
+    assert ack(socks["Ana"], "/play", "vote", {"reply_id": again["ballot"][0]["id"]})["ok"]
+    page = trainer_client.get(f"/host/{code}/drill").get_data(as_text=True)
+    assert page.count("2 of 2") >= 3, "each has voted on both cards"
+
+    # Friday noon: results per card on each phone; the projector shows them card by card.
+    close_at(fake_clock, FRIDAY_NOON)
+    results = last(socks["Bo"], "/play", "snapshot")
+    assert results["phase"] == "results" and results["round"] == 1
+    per_card = results["cards"]
+    assert [c["round"] for c in per_card] == [1, 2]
+    assert all(c["card"]["coach_note"] is not None and c["wrote"] for c in per_card)
+    assert sum(c["round_points"] for c in per_card) == results["score"]
+    for sock in socks.values():
+        sock.disconnect(namespace="/play")
+    # The report and the CSV hold every card's replies and votes.
+    csv = trainer_client.get(f"/host/{code}/report.csv").get_data(as_text=True)
+    for text in ("Ana on card 1", "Ana on card 2", "Bo on card 2", "Cy's draft on card 1", "Cy on card 2"):
+        assert text in csv
+
+
+def test_the_projector_shows_a_drills_results_card_by_card(app, trainer, trainer_client, fake_clock):
+    drill = make_drill(trainer, cards=3, mode="same_card")
+    code = drill.code
+    socks = {}
+    for day, name in enumerate(("Ana", "Bo", "Cy")):
+        fake_clock.now = MONDAY + timedelta(days=day)
+        fake_clock.advance(seconds=0)
+        socks[name] = phone(app, join(code, name).token)
+        shown = write_every_card(socks[name], name, 3)
+        assert len({c["complaint"] for c in shown}) == 3, "three different cards"
+    # Same card: everyone answers the same three, in the same order, as the poster shows them.
+    by_round = {}
+    for reply in db.session.query(Reply).filter_by(session_id=drill.id):
+        by_round.setdefault(reply.round_no, set()).add(reply.card_id)
+    assert all(len(cards) == 1 for cards in by_round.values()) and len(by_round) == 3
+    assert [next(iter(by_round[r])) for r in (1, 2, 3)] == game(code).drill_card_ids
+    close_at(fake_clock, THURSDAY_NOON)
+    for name, sock in socks.items():
+        ballots = vote_everywhere(sock, name)
+        # Same card: the complaint comes once per card, above its replies.
+        assert [b["card"]["complaint"] for b in ballots] == [snapshot(sock)["cards"][i]["card"]["complaint"]
+                                                             for i in range(3)]
+        assert all("complaint" not in entry for b in ballots for entry in b["ballot"])
+    close_at(fake_clock, FRIDAY_NOON)
+    projector = socketio.test_client(app, namespace="/host", flask_test_client=trainer_client, auth={"code": code})
+    shown = []
+    for step in range(3):
+        screen = last(projector, "/host", "snapshot") if step == 0 else None
+        if screen is None:
+            assert ack(projector, "/host", "next")["ok"]
+            screen = last(projector, "/host", "snapshot")
+        assert (screen["phase"], screen["round"]) == ("results", step + 1)
+        shown.append({r["text"] for r in screen["replies"]})
+    assert shown == [{f"{n} on card {r}" for n in ("Ana", "Bo", "Cy")} for r in (1, 2, 3)]
+    assert ack(projector, "/host", "next")["ok"]
+    assert last(projector, "/host", "snapshot")["phase"] == "finished"
+    # The phones kept every card's results throughout.
+    final = last(socks["Ana"], "/play", "snapshot")
+    assert final["phase"] == "finished" and [c["round"] for c in final["cards"]] == [1, 2, 3]
+    for sock in socks.values():
+        sock.disconnect(namespace="/play")
+    projector.disconnect(namespace="/host")
+
+
+def test_a_two_card_duels_drill_pairs_each_card_at_writing_close(app, trainer, fake_clock):
+    drill = make_drill(trainer, mode="duels", cards=2)
+    joined = [join(drill.code, f"P{i}") for i in range(5)]
+    socks = [phone(app, p.token) for p in joined]
+    for i, sock in enumerate(socks):
+        for card in (1, 2):
+            if (i, card) != (4, 2):  # P4 writes card 1 only
+                assert ack(sock, "/play", "submit", {"round": card, "text": f"P{i} duel {card}"})["ok"]
+    close_at(fake_clock, THURSDAY_NOON)
+    replies = db.session.query(Reply).filter_by(session_id=drill.id).all()
+    for card, writers in ((1, 5), (2, 4)):
+        written = [r for r in replies if r.round_no == card and r.text]
+        assert len(written) == writers and len({r.card_id for r in written}) == 1
+        duels = sorted(r.duel for r in written)
+        assert duels == ([0, 0, 1, 1, 1] if writers == 5 else [0, 0, 1, 1]), "paired per card among its writers"
+    # Every phone has a duels ballot per card; P4 votes on card 2's duels too, though it wrote none there.
+    for i, sock in enumerate(socks):
+        ballots = snapshot(sock)["cards"]
+        assert [b["round"] for b in ballots] == [1, 2]
+        for entry in ballots:
+            assert all(f"P{i} " not in e["text"] for e in entry["ballot"])
+            for pair in entry.get("duels", []):
+                assert ack(sock, "/play", "vote", {"reply_id": pair[0]})["ok"]
+    close_at(fake_clock, FRIDAY_NOON)
+    for i, sock in enumerate(socks):
+        cards = last(sock, "/play", "snapshot")["cards"]
+        assert [c["round"] for c in cards] == [1, 2]
+        assert cards[0]["duel_result"] in {"won", "lost", "walkover"}
+        assert cards[1]["wrote"] is (i != 4)
+        if i == 4:
+            assert cards[1]["duel_result"] is None and cards[1]["round_points"] == 0
+        sock.disconnect(namespace="/play")
+
+
+def test_a_drill_has_one_to_three_cards(app, trainer, fake_clock):
+    with pytest.raises(RuleError, match="drill_cards"):
+        make_drill(trainer, cards=4)
+    with pytest.raises(RuleError, match="drill_cards"):
+        make_drill(trainer, cards=0)
+
+
+def test_a_two_card_awards_drill_gives_awards_per_card(app, trainer, fake_clock):
+    drill = make_drill(trainer, voting="awards", mode="same_card", cards=2)
+    joined = [join(drill.code, name) for name in ("Ana", "Bo", "Cy")]
+    socks = [phone(app, p.token) for p in joined]
+    for i, sock in enumerate(socks):
+        for card in (1, 2):
+            assert ack(sock, "/play", "submit", {"round": card, "text": f"award-worthy {i}.{card}"})["ok"]
+    close_at(fake_clock, THURSDAY_NOON)
+    for sock in socks:
+        shown = last(sock, "/play", "snapshot")
+        assert shown["criteria"]
+        for entry in shown["cards"]:
+            # The same criterion once on each card: an award on card 2 doesn't take back card 1's.
+            answer = ack(sock, "/play", "vote", {"reply_id": entry["ballot"][0]["id"], "criterion": 0})
+            assert answer["ok"] and len(answer["my_awards"]) == 1, answer
+        assert all(len(entry["my_awards"]) == 1 for entry in snapshot(sock)["cards"])
+    close_at(fake_clock, FRIDAY_NOON)
+    results = [last(sock, "/play", "snapshot") for sock in socks]
+    for card in (0, 1):
+        assert sum(r["cards"][card]["round_awards"][0] for r in results) == 3
+    for sock in socks:
+        sock.disconnect(namespace="/play")
+
+
+def test_a_join_that_raced_the_opening_is_dealt_every_card(app, trainer, fake_clock):
+    drill = make_drill(trainer, opens=MONDAY + timedelta(days=1), cards=3)
+    early = join(drill.code, "Early")
+    fake_clock.advance(days=1)
+    assert sweep() == 1
+    dealt = db.session.query(Reply).filter_by(player_id=early.player_id).all()
+    assert sorted(r.round_no for r in dealt) == [1, 2, 3] and len({r.card_id for r in dealt}) == 3
+    # As if a join had missed a card: the sweeper deals it, and only it.
+    kept = {r.round_no: r.card_id for r in dealt}
+    db.session.delete(next(r for r in dealt if r.round_no == 2))
+    db.session.commit()
+    assert drills.deal_stragglers() == [(drill.id, early.player_id)]
+    again = {r.round_no: r.card_id for r in db.session.query(Reply).filter_by(player_id=early.player_id)}
+    assert sorted(again) == [1, 2, 3] and again[1] == kept[1] and again[3] == kept[3]
+    assert again[2] not in (kept[1], kept[3])
+    assert drills.deal_stragglers() == []
+
+
+def test_a_one_card_drill_from_before_keeps_its_card(app, trainer, fake_clock):
+    drill = make_drill(trainer, mode="same_card")
+    first = join(drill.code, "First")
+    card = db.session.query(Reply).filter_by(player_id=first.player_id).one().card_id
+    # Made before migration 0012: its one card is in next_card_id only.
+    stored = game(drill.code)
+    stored.drill_card_ids = None
+    db.session.commit()
+    late = join(drill.code, "Late")
+    assert db.session.query(Reply).filter_by(player_id=late.player_id).one().card_id == card
+    assert game(drill.code).drill_card_ids == [card]

@@ -194,3 +194,26 @@ def test_days_and_hours_left_round_up_the_hours(minutes):
     total = days * 24 + hrs
     assert 0 <= hrs < 24
     assert total * 60 >= minutes > (total - 1) * 60 or minutes == total == 0
+
+
+# --- one to three cards --------------------------------------------------------
+
+@given(st.integers(min_value=-5, max_value=10))
+def test_a_drill_has_one_to_three_cards(cards):
+    from trainer.game.windows import MOST_CARDS, check_cards
+
+    if 1 <= cards <= MOST_CARDS:
+        assert check_cards(cards) == cards
+    else:
+        with pytest.raises(RuleError, match="drill_cards"):
+            check_cards(cards)
+
+
+@given(st.integers(min_value=1, max_value=3))
+def test_the_projector_steps_through_every_card_then_the_podium(cards):
+    from trainer.game.windows import next_shown
+
+    shown, seen = 1, [1]
+    while (shown := next_shown(shown, cards)) is not None:
+        seen.append(shown)
+    assert seen == list(range(1, cards + 1))

@@ -127,6 +127,11 @@ def site(tmp_path_factory):
             drill_player = db.session.get(Player, join(drill.code, name).player_id)
             rounds.submit(drill_player, drill, 1, f"{name} would bring a rake", now)
         drills.close_early(drill, Window.WRITING, now)
+        # A same-card drill nobody has opened yet: its page lets the trainer pick its cards.
+        picking = drills.create_drill(SessionSettings(
+            (deck.id,), seed=8, mode="same_card",
+            windows=Windows(now + timedelta(days=1), now + timedelta(days=2), now + timedelta(days=3)),
+            time_zone="Europe/Athens"), boss.id, now, cards=2)
         presets.save(boss.id, "Quick one", {"writing_minutes": 4, "rounds_total": 2})
         staged = deckimport.stage_upload(boss, "more.csv", "complaint\nThe waves are too loud\n".encode(), deck)
         # An archived deck, for its restore button.
@@ -140,7 +145,8 @@ def site(tmp_path_factory):
         assert signed_in.status_code == 302
         # The upload's preview is reached by uploading, not by a link.
         forms = walk(app, client, ["/", "/login", "/admin/", "/admin/decks?archived=1", "/host/",
-                                   f"/host/{game.code}/report", f"/host/{drill.code}/drill", "/library", "/teams",
+                                   f"/host/{game.code}/report", f"/host/{drill.code}/drill",
+                                   f"/host/{picking.code}/drill", "/library", "/teams",
                                    f"/admin/imports/{staged.id}"])
         yield app, client, token, forms
         db.session.remove()

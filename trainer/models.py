@@ -117,6 +117,9 @@ class GameSession(db.Model):
     voting_closes_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The trainer's IANA time zone, in which the drill's times are shown.
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # A same-card or duels drill's cards, one per round, chosen once (live/drills.py);
+    # NULL for live sessions and for drills from before, whose one card is next_card_id.
+    drill_card_ids: Mapped[list | None] = mapped_column(JSON)
     # Service cues (coaching/cues): found on each reply when it is sent; off: none found or shown.
     cues_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 

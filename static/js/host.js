@@ -109,9 +109,19 @@ function render(snapshot) {
     debriefOpen = false;
     lastRemaining = null;
   }
+  const drill = snapshot.pace === "drill";
+  // A running drill has no room to project: its page shows where it stands.
+  if (drill && ["lobby", "writing", "voting"].includes(snapshot.phase)) {
+    location.assign(`/host/${encodeURIComponent(snapshot.code)}/drill`);
+    return;
+  }
+  // A drill that moves on while its projector is open says so in words.
+  if (drill && previous && previous.phase !== snapshot.phase) notice(t(`drill_now_${snapshot.phase}`));
   clock.sync(snapshot);
   showOnly("phase", debriefOpen ? "debrief" : snapshot.phase);
-  setText("round-label", snapshot.round ? t("round_of", { n: snapshot.round, total: snapshot.rounds_total }) : "");
+  // A drill's rounds are its cards, all played together and shown one by one.
+  setText("round-label", !snapshot.round ? ""
+    : t(drill ? "card_of" : "round_of", { n: snapshot.round, total: snapshot.rounds_total }));
   const shownMode = snapshot.phase === "lobby" ? snapshot.next_mode : snapshot.mode;
   setText("mode-label", [t(`mode_${shownMode}`), snapshot.voting === "awards" ? t("service_awards") : ""]
     .filter(Boolean).join(" · "));
@@ -211,7 +221,8 @@ function drawControls() {
   const timed = phase === "writing" || phase === "voting";
   const next = $("btn-next");
   next.hidden = !(phase === "lobby" || phase === "results");
-  next.textContent = phase === "lobby" ? t("start") : round >= total ? t("podium") : t("next_round");
+  const drill = state.pace === "drill";
+  next.textContent = phase === "lobby" ? t("start") : round >= total ? t("podium") : t(drill ? "next_card" : "next_round");
   $("btn-extend").hidden = !timed;
   $("btn-pause").hidden = !timed;
   $("btn-pause").textContent = state.paused_remaining != null ? t("resume") : t("pause");
@@ -228,7 +239,7 @@ function drawControls() {
   $("btn-debrief").textContent = debriefOpen ? t("back_to_results") : t("debrief");
   if (debriefOpen) $("btn-hide").hidden = true;
   // The debrief keeps the controls to one line: its replies need the room.
-  const between = phase === "lobby" || (phase === "results" && round < total && !debriefOpen);
+  const between = !drill && (phase === "lobby" || (phase === "results" && round < total && !debriefOpen));
   $("next-mode").hidden = !between;
   if (between) drawModePicker();
   $("btn-lock").textContent = state.locked ? t("unlock") : t("lock");

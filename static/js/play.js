@@ -63,6 +63,102 @@ const clock = new Countdown((ms, paused) => {
   if (ms === 0 && !paused && state?.phase === "writing" && draftTimer) flushDraft();
 });
 
+// --- a drill's cards ----------------------------------------------------------
+// A drill of two or three cards holds them all at once: each its own reply
+// box, ballot and results. A row of buttons picks the card shown; the
+// snapshot's per-card entry is copied onto ``state`` so the one-card
+// drawing below draws it.
+
+let shownRound = null;
+let boxRound = null; // whose text the reply box holds
+
+function drillCards() {
+  return state?.pace === "drill" && (state.cards?.length ?? 0) > 1 ? state.cards : null;
+}
+
+function entryOf(round) {
+  return drillCards()?.find((entry) => entry.round === round) ?? null;
+}
+
+// The round the phone writes now: the card shown in a drill, else the session's round.
+function writingRound() {
+  return drillCards() ? shownRound : state.round;
+}
+
+const ENTRY_FIELDS = {
+  writing: ["draft", "submitted"],
+  voting: ["ballot", "duels", "votes_allowed", "my_votes", "my_awards", "card"],
+  results: ["round_points", "duel_result", "round_awards", "card", "my_cues"],
+};
+
+function applyCard() {
+  const cards = drillCards();
+  if (!cards) return;
+  const phase = state.phase === "finished" ? "results" : state.phase;
+  if (!cards.some((entry) => entry.round === shownRound)) shownRound = firstToDo(cards, phase);
+  const entry = entryOf(shownRound);
+  for (const field of ENTRY_FIELDS[phase] ?? []) state[field] = entry[field] ?? null;
+  if (phase === "writing") state.card = { complaint: entry.complaint, theme: entry.theme };
+  if (phase === "voting") {
+    state.my_votes ??= [];
+    state.my_awards ??= [];
+    state.ballot ??= [];
+  }
+  drawCardTabs(cards, phase);
+}
+
+// The first card still to write or vote on: where a phone that comes back picks up.
+function firstToDo(cards, phase) {
+  const waiting = cards.find((entry) => (phase === "writing" ? !entry.submitted : phase === "voting" && !votedAll(entry)));
+  return (waiting ?? cards[0]).round;
+}
+
+function votedAll(entry) {
+  if (!entry.ballot?.length) return true;
+  const used = state.voting === "awards" ? (entry.my_awards ?? []).length : new Set(entry.my_votes ?? []).size;
+  return used >= entry.votes_allowed;
+}
+
+function drawCardTabs(cards, phase) {
+  const done = (entry) => (phase === "writing" ? Boolean(entry.submitted) : phase === "voting" ? votedAll(entry) : false);
+  $("card-tabs").replaceChildren(...cards.map((entry) => {
+    const on = entry.round === shownRound;
+    return el("button", {
+      type: "button", class: `card-tab${on ? " on" : ""}${done(entry) ? " done" : ""}`, "aria-pressed": String(on),
+      text: `${t("card_n", { n: entry.round })}${done(entry) ? " ✓" : ""}`,
+      onclick: () => showCard(entry.round),
+    });
+  }));
+  const count = cards.filter(done).length;
+  setText("cards-line", phase === "writing" ? t("cards_sent", { n: count, total: cards.length })
+    : phase === "voting" ? t("cards_voted", { n: count, total: cards.length }) : "");
+  $("cards-line").hidden = !$("cards-line").textContent;
+  $("cards-hint").hidden = phase !== "writing";
+  setText("cards-hint", t("drill_cards_write"));
+  $("card-box").hidden = false;
+}
+
+function showCard(round) {
+  if (round === shownRound) return;
+  if (state.phase === "writing" && draftTimer) flushDraft(); // the card left keeps its words
+  shownRound = round;
+  showError("writing-error", "");
+  showError("voting-error", "");
+  applyCard();
+  if (state.phase === "writing") drawWriting(null);
+  if (state.phase === "voting") drawBallot();
+  if (state.phase === "results" || state.phase === "finished") drawScore();
+  $("card-tabs").scrollIntoView({ block: "nearest" });
+}
+
+// Keep an answer for the card it was sent from, wherever the phone has moved since.
+function keepFor(round, fields) {
+  const entry = entryOf(round);
+  if (entry) Object.assign(entry, fields);
+  if (!entry || round === shownRound) Object.assign(state, fields);
+  if (entry) drawCardTabs(drillCards(), state.phase === "finished" ? "results" : state.phase);
+}
+
 // --- identity and joining --------------------------------------------------
 
 function draftKey(round) {
@@ -186,7 +282,7 @@ function start() {
       const conn = $("conn");
       conn.hidden = status === "connected";
       conn.textContent = t(status);
-      if (status === "connected") (submitPending ? sendReply : flushDraft)();
+      if (status === "connected") (submitPending ? sendReply : flushAll)();
     },
   );
 }
@@ -213,6 +309,7 @@ function render(snapshot) {
   if (snapshot.phase !== "writing" || previous?.round !== snapshot.round) submitPending = false;
   clock.sync(snapshot);
   setText("who", snapshot.me.name);
+  $("card-box").hidden = true; // a drill of several cards shows it again (applyCard)
   const { phase } = snapshot;
   const drill = snapshot.pace === "drill";
   if (phase === "lobby" || ((phase === "writing" || phase === "voting") && !snapshot.playing)) {
@@ -226,6 +323,7 @@ function render(snapshot) {
     return showOnly("view", "wait");
   }
   showOnly("view", phase);
+  applyCard();
   // A drill's clock reads in words ("4 days 11 hours left to write"): its rows wrap.
   for (const id of ["phone-clock", "vote-clock"]) $(id).parentElement.classList.toggle("drill", drill);
   if (previous?.phase !== phase || previous?.round !== snapshot.round) window.scrollTo(0, 0);
@@ -239,9 +337,11 @@ function drawWriting(previous) {
   setText("phone-round", state.pace === "drill" ? t("drill_write_by", { when: drillWhen(state.drill.writing_closes) })
     : t("round_of", { n: state.round, total: state.rounds_total }));
   setText("card-text", state.card.complaint);
+  const round = writingRound();
   // Prefer what this phone holds if the server hasn't got it yet.
-  const local = localStorage.getItem(draftKey(state.round));
-  const sameRound = previous?.phase === "writing" && previous.round === state.round;
+  const local = localStorage.getItem(draftKey(round));
+  const sameRound = previous?.phase === "writing" && previous.round === state.round && boxRound === round;
+  boxRound = round;
   if (local !== null && local !== state.draft) {
     box.value = local;
     scheduleDraft();
@@ -328,7 +428,8 @@ function ballotItem(reply, awards, label = null) {
 function drawScore() {
   const drill = state.pace === "drill";
   setText("results-hint", !drill ? t("results_hint") : state.drill.too_few ? t("drill_too_few") : t("drill_results_hint"));
-  setText("round-points", t("points_round", { n: state.round_points }));
+  const unanswered = drillCards() && !entryOf(shownRound)?.wrote;
+  setText("round-points", unanswered ? t("drill_no_reply") : t(drillCards() ? "points_card" : "points_round", { n: state.round_points }));
   setText("total-line", t("total", { score: state.score, rank: state.rank, of: state.of }));
   const duel = { won: "you_won_duel", lost: "you_lost_duel", walkover: "your_walkover" }[state.duel_result];
   $("duel-line").hidden = !duel;
@@ -378,7 +479,7 @@ function showError(id, message) {
 }
 
 $("reply").addEventListener("input", () => {
-  localStorage.setItem(draftKey(state.round), $("reply").value);
+  localStorage.setItem(draftKey(writingRound()), $("reply").value);
   drawCounter();
   scheduleDraft();
 });
@@ -393,11 +494,21 @@ function scheduleDraft() {
   setText("save-state", t("saving"));
 }
 
-async function flushDraft() {
-  clearTimeout(draftTimer);
-  draftTimer = null;
+// A drill's other cards may hold words typed offline: they go too.
+function flushAll() {
+  flushDraft();
+  for (const entry of drillCards() ?? []) {
+    if (entry.round !== shownRound) flushDraft(entry.round);
+  }
+}
+
+async function flushDraft(round = null) {
+  if (round === null) {
+    clearTimeout(draftTimer);
+    draftTimer = null;
+  }
   if (!state || state.phase !== "writing" || !state.playing) return;
-  const round = state.round;
+  round ??= writingRound();
   const text = localStorage.getItem(draftKey(round));
   if (text === null) return;
   if (!socket?.connected) return setText("save-state", t("saved_here"));
@@ -405,7 +516,7 @@ async function flushDraft() {
   if (answer.ok) {
     // Only forget the local copy if nothing new was typed meanwhile.
     if (localStorage.getItem(draftKey(round)) === text) localStorage.removeItem(draftKey(round));
-    state.draft = text;
+    keepFor(round, { draft: text });
     setText("save-state", t("saved"));
     showError("writing-error", "");
   } else if (answer.code === "timeout") {
@@ -433,7 +544,7 @@ function keepForLater(message) {
 
 async function sendReply() {
   if (!state || state.phase !== "writing" || !state.playing) return;
-  const round = state.round;
+  const round = writingRound();
   const text = $("reply").value;
   localStorage.setItem(draftKey(round), text);
   $("send").disabled = true;
@@ -451,11 +562,10 @@ async function sendReply() {
   draftTimer = null;
   // The last reply of the room may already have moved everyone on to voting.
   if (state.phase !== "writing") return;
-  state.submitted = answer.submitted;
-  state.draft = text;
+  keepFor(round, { submitted: answer.submitted, draft: text });
   showError("writing-error", "");
   setText("save-state", t("saved"));
-  drawSent(answer.submitted);
+  if (round === writingRound()) drawSent(answer.submitted);
 }
 
 $("send").addEventListener("click", sendReply);
@@ -463,12 +573,13 @@ $("send").addEventListener("click", sendReply);
 // --- voting -----------------------------------------------------------------
 
 async function toggleVote(replyId, chosen) {
+  const round = shownRound;
   // In a duel a vote moves to the other side rather than being refused.
   const pair = !chosen && state.duels?.find((p) => p.includes(replyId));
   for (const other of pair ? pair.filter((id) => id !== replyId && state.my_votes.includes(id)) : []) {
     const back = await requestSurely(socket, "unvote", { reply_id: other, request_id: requestId() });
     if (!back.ok) return showError("voting-error", back.error);
-    state.my_votes = back.my_votes;
+    keepFor(round, { my_votes: back.my_votes });
   }
   const payload = { reply_id: replyId, request_id: requestId() };
   const answer = await requestSurely(socket, chosen ? "unvote" : "vote", payload);
@@ -476,7 +587,7 @@ async function toggleVote(replyId, chosen) {
   showError("voting-error", "");
   // The room's last vote may already have moved everyone on to results.
   if (state.phase !== "voting") return;
-  state.my_votes = answer.my_votes;
+  keepFor(round, { my_votes: answer.my_votes });
   drawBallot();
 }
 
@@ -495,13 +606,13 @@ async function toggleAward(replyId, criterion, on) {
 }
 
 async function sendAward(event, replyId, criterion) {
+  const round = shownRound;
   const payload = { reply_id: replyId, criterion, request_id: requestId() };
   const answer = await requestSurely(socket, event, payload);
   if (!answer.ok) { showError("voting-error", answer.error); return false; }
   showError("voting-error", "");
   if (state.phase !== "voting") return false;
-  state.my_votes = answer.my_votes;
-  state.my_awards = answer.my_awards ?? [];
+  keepFor(round, { my_votes: answer.my_votes, my_awards: answer.my_awards ?? [] });
   drawBallot();
   return true;
 }

@@ -114,6 +114,24 @@ def close_early(windows: Windows, window: Window, now: datetime) -> Windows:
     return replace(windows, voting_closes=now)
 
 
+# --- cards -----------------------------------------------------------------
+
+# A drill asks each person for one to three replies (its rounds): more is a live session's job.
+MOST_CARDS = 3
+
+
+def check_cards(cards: int) -> int:
+    """How many cards a drill answers, or RuleError when it is not one to three."""
+    if not 1 <= cards <= MOST_CARDS:
+        raise RuleError("drill_cards", most=MOST_CARDS)
+    return cards
+
+
+def next_shown(shown: int, cards: int) -> int | None:
+    """After a drill's results for card ``shown`` the projector shows the next card's; None: the podium."""
+    return shown + 1 if shown < cards else None
+
+
 # --- time zones -----------------------------------------------------------
 
 def zone(name: str | None) -> ZoneInfo:

@@ -90,6 +90,14 @@ _MESSAGES = {
         "This drill moves on by itself at the times set for it. Change them on the drill's page."
     ),
     "not_a_drill": lazy_gettext("This session is live, not a drill."),
+    "drill_cards": lazy_gettext("A drill has one to %(most)s cards."),
+    "drill_cards_dealt": lazy_gettext(
+        "Someone already has these cards on their phone, so they stay as they are for this drill."
+    ),
+    "drill_cards_twice": lazy_gettext("Choose a different card for each place."),
+    "drill_own_cards": lazy_gettext(
+        "In an own-card drill each person is dealt their own cards: there is nothing to pick."
+    ),
 }
 
 

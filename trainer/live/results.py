@@ -53,11 +53,15 @@ class Scoreboard:
         self.mode = modes.get(session.round_no, Mode.OWN_CARD)
         self.totals = {pid: 0 for pid in self.players}
         self.this_round = {pid: 0 for pid in self.players}
+        # Every round's choices, duels and points: a drill's phone shows each of its cards' (live/drill_cards.py).
+        self.by_round, self.duel_of_round, self.modes = by_round, duel_of, modes
+        self.round_points: dict[int, dict[int, int]] = {}
         for round_no, round_authors in authors.items():
             points = scoring.round_points(
                 modes.get(round_no, Mode.OWN_CARD), round_authors, by_round.get(round_no, []),
                 duel_of.get(round_no, {}),
             )
+            self.round_points[round_no] = dict(points)
             for pid, value in points.items():
                 self.totals[pid] += value
                 if round_no == session.round_no:

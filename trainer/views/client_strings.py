@@ -151,6 +151,17 @@ def client_strings() -> dict[str, str]:
         "drill_sitting_out_text": _("Your card is on its way. Reload the page in a moment."),
         "drill_results_hint": _("Your trainer shows the best replies at the team meeting."),
         "drill_too_few": _("Fewer than two people wrote a reply, so there was no vote this time."),
+        # A drill of two or three cards: each card a tab on the phone, one by one on the projector.
+        "card_of": _("Card %(n)s of %(total)s"),
+        "card_n": _("Card %(n)s"),
+        "next_card": _("Next card"),
+        "points_card": _plural("+%(n)s point for this card", "+%(n)s points for this card"),
+        "cards_sent": _plural("%(n)s of %(total)s reply sent", "%(n)s of %(total)s replies sent", "total"),
+        "cards_voted": _plural("Voted on %(n)s of %(total)s card", "Voted on %(n)s of %(total)s cards", "total"),
+        "drill_cards_write": _("Answer every card: each has its own reply box. Tap a card to switch."),
+        "drill_no_reply": _("You sent no reply to this card."),
+        "drill_now_results": _("Voting has closed: the drill's results are ready."),
+        "drill_now_finished": _("The drill is over: here is the final podium."),
         # Service cues on the phone's results: its own reply's, and one line for next time.
         "my_cues": _("What your reply did"),
         "cues_are_hints": _("Hints from phrase rules, not scores: they changed no points."),

@@ -14,17 +14,20 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..clock import utcnow
+from ..database.ids import row_id
 from ..extensions import db
 from ..game import Phase, RuleError
 from ..game.windows import Window, Windows, to_local, to_utc, zone, zone_names
 from ..live import announce, drills, voting
 from ..live.messages import message_for
-from ..live.sessions import remove_player
+from ..live.sessions import remove_player, session_pool
 from ..models import Card, GameSession, Reply
 from .host import bp, default_windows, hosted_session, join_root, join_url
 from .language import speak
 
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+# The cards a trainer can pick from, as on the projector's same-card picker.
+PICKER_CARDS = 300
 
 
 def parse_local(value: str | None, where) -> datetime | None:
@@ -89,14 +92,39 @@ def drill(code: str):
     replies = []
     if game.phase not in (Phase.LOBBY, Phase.WRITING):
         replies = db.session.scalars(
-            db.select(Reply).where(Reply.session_id == game.id, Reply.text.is_not(None)).order_by(Reply.id)
+            db.select(Reply).where(Reply.session_id == game.id, Reply.text.is_not(None))
+            .order_by(Reply.round_no, Reply.id)
         ).all()
+    cards, pool = [], []
+    if game.mode != "own_card":
+        # Everyone's cards, dealt now if need be (the poster shows the same); the trainer
+        # may choose others from the decks until somebody has them on their phone.
+        cards = [db.session.get(Card, card_id) for card_id in drills.drill_cards(game)]
+        db.session.commit()
+        if not drills.cards_in_hand(game):
+            pool = db.session.execute(
+                session_pool(game).add_columns(Card.complaint).order_by(Card.complaint).limit(PICKER_CARDS)
+            ).all()
     return render_template(
         "host_drill.html", game=game, people=people, replies=replies, join_url=join_url(game.code),
+        cards=cards, pool=pool,
         writing_until=local_input(game.writing_closes_at, game.time_zone),
         voting_until=local_input(game.voting_closes_at, game.time_zone),
         too_few=drills.too_few_replies(game),
     )
+
+
+@bp.post("/<code>/drill/cards")
+def pick_drill_cards(code: str):
+    game = _drill(code)
+    picks = [row_id(request.form.get(f"card_{n}")) for n in range(1, game.rounds_total + 1)]
+    try:
+        drills.pick_cards(game, [card for card in picks if card])
+    except RuleError as refused:
+        flash(message_for(refused), "error")
+    else:
+        flash(_("The drill's cards are chosen. The poster shows them."), "ok")
+    return _back(game)
 
 
 @bp.post("/<code>/drill/extend")
@@ -168,19 +196,23 @@ def poster(code: str):
     """The printable poster, in the session's language."""
     game = _drill(code)
     speak(game.language)
-    card = None
+    cards = []
     if game.mode != "own_card":
-        card = db.session.get(Card, drills.drill_card(game))
-        db.session.commit()  # a card dealt now is the drill's from now on
+        cards = [db.session.get(Card, card_id) for card_id in drills.drill_cards(game)]
+        db.session.commit()  # cards dealt now are the drill's from now on
     paper = "letter" if request.args.get("paper") == "letter" else "a4"
-    return render_template("host_poster.html", game=game, card=card, join_url=join_url(game.code),
+    return render_template("host_poster.html", game=game, cards=cards, join_url=join_url(game.code),
                            join_page=f"{join_root()}/join", paper=paper, windows=Windows(
                                game.writing_opens_at, game.writing_closes_at, game.voting_closes_at))
 
 
-def drill_zone_hint(time_zone: str) -> str:
-    return _("Times are in the time zone %(zone)s. Voting opens when writing closes. A drill has one card; "
-             "duels are paired among those who wrote when writing closes.", zone=time_zone)
+def drill_zone_hint(time_zone: str, cards: int | None = None) -> str:
+    """How a drill's times and duels work; said of one drill when ``cards`` is known, else of drills in general."""
+    if cards == 1:
+        return _("Times are in the time zone %(zone)s. Voting opens when writing closes. A drill has one card; "
+                 "duels are paired among those who wrote when writing closes.", zone=time_zone)
+    return _("Times are in the time zone %(zone)s. Voting opens when writing closes. In duels, those who "
+             "answered a card are paired for it when writing closes.", zone=time_zone)
 
 
 bp.add_app_template_global(drill_zone_hint, "drill_zone_hint")

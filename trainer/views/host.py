@@ -105,7 +105,9 @@ def new():
     if time_zone not in zone_names():
         time_zone = "UTC"
     form = {**settings, "deck_ids": [], "language": language, "preset": chosen, "save_as": "",
-            "team_id": row_id(team_arg), "time_zone": time_zone, **default_windows(time_zone)}
+            "team_id": row_id(team_arg), "time_zone": time_zone, **default_windows(time_zone),
+            # A drill preset's rounds are its cards (one to three).
+            "drill_cards": settings["rounds_total"] if settings.get("pace") == DRILL else 1}
     my_teams = teams.visible_teams(current_user)
     decks = _decks(language)
     # Ticked by default when nothing was chosen yet.
@@ -132,7 +134,10 @@ def new():
             # As posted: a zone that isn't one is refused with a sentence, not read as UTC.
             "time_zone": request.form.get("time_zone", time_zone),
             **{field: request.form.get(field, "") for field in WINDOW_FIELDS},
+            "drill_cards": _int("drill_cards", 1),
         }
+        if form["pace"] == DRILL:
+            form["rounds_total"] = form["drill_cards"]  # what a preset saved from this form keeps
         # A team the trainer may not see is no team at all.
         if form["team_id"] not in {t.id for t in my_teams}:
             form["team_id"] = None
@@ -149,7 +154,7 @@ def new():
                 # Checked first, saved only with a session that can start: a refused form keeps nothing.
                 presets.checked_name(form["save_as"])
             if form["pace"] == DRILL:
-                game_session = drills.create_drill(chosen_settings, current_user.id, utcnow())
+                game_session = drills.create_drill(chosen_settings, current_user.id, utcnow(), form["drill_cards"])
             else:
                 game_session = create_session(chosen_settings, owner_id=current_user.id)
         except RuleError as broken:
