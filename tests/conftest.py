@@ -46,6 +46,17 @@ def forget_logins_after_requests(app) -> None:
     app.teardown_request(lambda _exc: g.pop("_login_user", None))
 
 
+def forget_room_checks(app) -> None:
+    """A coalesced room check still sleeping (the sockets' goodbyes ask one)
+    must not wake in the next test: on PostgreSQL that test's rooms have the
+    same ids again, and the Socket.IO server is shared, so it would count
+    them and tell their projectors."""
+    pending = app.extensions.get("room_checks")
+    if pending is not None:
+        with pending.lock:
+            pending.due.clear()
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app(
@@ -72,6 +83,7 @@ def app(tmp_path):
         yield app
         for namespace in socketio.server.namespace_handlers.values():
             namespace.forget_limits()
+        forget_room_checks(app)
         db.session.remove()
         if os.environ.get("TEST_DATABASE_URL"):
             db.drop_all()

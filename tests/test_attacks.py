@@ -126,6 +126,18 @@ def test_many_connections_on_one_token_share_one_players_limit(app, seed, socket
     assert ack(sockets.phone(other.tokens[0]), "/play", "sync")["ok"]
 
 
+def test_one_accounts_rooms_each_have_their_own_limit_and_its_screens_share_one(app, seed, sockets):
+    """A training desk runs many rooms from one account: the limit is per room, not per account."""
+    app.config.update(EVENT_RATE=0.001, EVENT_BURST=10)
+    first, second = seed(players=1), seed(players=1)
+    assert first.trainer.id == second.trainer.id
+    projector, laptop = sockets.host(first), sockets.host(first)
+    served = sum(bool(ack(screen, "/host", "sync").get("ok")) for screen in (projector, laptop) for _ in range(8))
+    assert served == 10, "16 calls from two screens of one room: that room's ten"
+    other_room = sockets.host(second)
+    assert all(ack(other_room, "/host", "sync").get("ok") for _ in range(10)), "the account's other room is not slowed"
+
+
 # --- 6. archived and switched-off decks --------------------------------------------------------
 
 

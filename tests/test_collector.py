@@ -22,6 +22,8 @@ def installed(app, monkeypatch):
         if phase == "stop" and info["generation"] == 2:
             full.append(time.monotonic())
 
+    monkeypatch.setattr(collector, "_recent", {})
+    monkeypatch.setattr(collector, "_thaw_due", False)
     with app.app_context():
         collector.install()
         gc.callbacks.append(count)
@@ -53,15 +55,51 @@ def test_install_freezes_what_startup_made_and_leaves_full_collections_to_their_
 
 def test_phase_changes_close_together_get_one_full_collection_after_them(installed):
     for _ in range(3):
-        collector.collect_soon()
+        collector.collect_soon(1)
     assert installed == [], "not while the snapshots are still going out"
     _wait_for(lambda: installed)
     time.sleep(0.2)
     assert len(installed) == 1
     # A later phase change gets one of its own.
-    collector.collect_soon()
+    collector.collect_soon(1)
     _wait_for(lambda: len(installed) == 2)
     assert len(installed) == 2
+
+
+def test_while_several_rooms_play_what_lives_is_frozen_and_the_next_quiet_moment_walks_it_again(
+    installed, monkeypatch,
+):
+    collector.collect_soon(1)
+    _wait_for(lambda: installed)
+    assert len(installed) == 1
+    # Other rooms' phase changes: no moment is quiet for all of them, so no full collection;
+    # what lives is frozen instead, and a cycle made meanwhile is left to the quiet moment.
+    made = []
+    made.append(made)
+    frozen_before = gc.get_freeze_count()
+    collector.collect_soon(2)
+    _wait_for(lambda: not collector._due)
+    assert len(installed) == 1, "no full collection while several rooms play"
+    assert gc.get_freeze_count() > frozen_before and collector._thaw_due
+    freed = []
+    import weakref
+
+    class Cycle:
+        pass
+
+    cycle = Cycle()
+    cycle.me = cycle
+    gone = weakref.ref(cycle, freed.append)
+    collector.collect_soon(3)
+    _wait_for(lambda: not collector._due)  # frozen with the rest
+    del cycle, made
+    assert gone() is not None, "frozen: not collected while the rooms play"
+    # Quiet again: one room. Its collection thaws, walks everything and frees the cycle.
+    monkeypatch.setattr(collector, "_recent", {})
+    collector.collect_soon(2)
+    _wait_for(lambda: len(installed) == 2)
+    assert gone() is None and not collector._thaw_due
+    assert gc.get_freeze_count() > 0, "what survived is frozen again"
 
 
 def test_a_phase_change_asks_for_one(installed, seed, sockets, fake_clock):
@@ -73,7 +111,7 @@ def test_a_phase_change_asks_for_one(installed, seed, sockets, fake_clock):
 
 def test_a_process_that_does_not_serve_schedules_nothing(app):
     # Tests and command-line tools never install it: their gc stays as CPython sets it.
-    collector.collect_soon()
+    collector.collect_soon(1)
     assert collector._due is False
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 import pytest
 from socket_helpers import ack, events, last, start_round, submit_all
@@ -20,7 +21,17 @@ def test_phones_get_the_phase_change_in_slices_and_written_before_the_projector(
         events(sock, "/host" if sock is host else "/play")
     yields = []
     monkeypatch.setattr(announce, "EMIT_SLICE", 2)
-    monkeypatch.setattr(socketio, "sleep", lambda seconds=0: yields.append(seconds))
+    # Counted on this thread only: a background task's sleep (a thread in
+    # tests) is not the phase change's yield, and still sleeps.
+    here, real_sleep = threading.get_ident(), socketio.sleep
+
+    def sleep(seconds=0):
+        if threading.get_ident() == here:
+            yields.append(seconds)
+        else:
+            real_sleep(seconds)
+
+    monkeypatch.setattr(socketio, "sleep", sleep)
     start_round(host)
     # 5 phones in slices of 2: a yield before the 2nd and 3rd, and one that lets
     # the sockets write them before the projector's snapshot is built.
@@ -38,7 +49,11 @@ def test_a_newer_phase_change_stops_the_rest_of_an_older_one(app, seed, sockets,
         events(phone, "/play")
     monkeypatch.setattr(announce, "EMIT_SLICE", 1)
 
+    here, real_sleep = threading.get_ident(), socketio.sleep
+
     def newer_change_meanwhile(seconds=0):
+        if threading.get_ident() != here:
+            return real_sleep(seconds)  # a background task's own sleep
         announce._latest[seeded.game.id] += 1  # as if another phase change began
 
     monkeypatch.setattr(socketio, "sleep", newer_change_meanwhile)
@@ -133,3 +148,39 @@ def test_results_share_one_scoreboard_until_the_room_changes(app, seed, sockets,
     podium = last(host, "/host", "snapshot")
     assert podium["phase"] == "finished" and podium["podium"] == after[:3]
     assert len(built) == 3
+
+
+def test_starting_a_round_reads_nothing_twice(app, seed, sockets):
+    """Forty rooms starting in the same second each pay every round trip of a start (issue 29):
+    the start reads each row it needs once, its phase change included (the session was read three
+    times, the trainer and the round's mode twice). Only the dealt replies repeat a statement, and
+    the session is read again after the commit."""
+    from collections import Counter
+
+    from sqlalchemy import event
+
+    from trainer.extensions import db
+
+    seeded = seed(players=5, rounds_total=1)
+    host, phones = sockets.room(seeded)
+    statements = []
+
+    def count(_conn, _cursor, statement, *_):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        start_round(host)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    read = Counter(statements)
+    # The session is read for the command and again after its commit (which expires what was read).
+    sessions = [text for text in read if text.startswith("SELECT game_session.id,")]
+    assert len(sessions) == 1 and read[sessions[0]] == 2, read
+    twice = {text[:120]: n for text, n in read.items()
+             if n > 1 and text not in sessions and not text.startswith("INSERT INTO reply")}
+    assert twice == {}, twice
+    assert any(text.startswith("UPDATE game_session") for text in statements)
+    for phone in phones:
+        assert last(phone, "/play", "snapshot")["phase"] == "writing"
+    assert last(host, "/host", "snapshot")["mode"] == "own_card"

@@ -210,12 +210,12 @@ def test_no_free_connection_is_a_wait_the_phone_rides_out_not_an_internal_error(
     seeded = seed(players=2)
     host, phones = sockets.room(seeded)
     start_round(host)
-    real_submit = rounds.submit
+    real_submit = rounds.apply_submit
 
     def pool_exhausted(*_args, **_kwargs):
         raise PoolTimeout("QueuePool limit of size 20 overflow 20 reached, connection timed out, timeout 30.00")
 
-    monkeypatch.setattr(rounds, "submit", pool_exhausted)
+    monkeypatch.setattr(rounds, "apply_submit", pool_exhausted)  # submits are written in batches (live/submits.py)
     with caplog.at_level(logging.WARNING):
         answer = ack(phones[0], "/play", "submit", {"round": 1, "text": "Kept through the rush"})
     assert answer["code"] == "storage_full" and KEPT in answer["error"]
@@ -223,6 +223,6 @@ def test_no_free_connection_is_a_wait_the_phone_rides_out_not_an_internal_error(
     assert events(phones[0], "/play", "problem") == [], "not the internal error's notice"
     assert [row.text for row in stored()] == [None, None]
 
-    monkeypatch.setattr(rounds, "submit", real_submit)
+    monkeypatch.setattr(rounds, "apply_submit", real_submit)
     assert ack(phones[0], "/play", "submit", {"round": 1, "text": "Kept through the rush"})["ok"]
     assert "Kept through the rush" in [row.text for row in stored()]

@@ -80,6 +80,8 @@ DEFAULTS = {
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     # Autosaved drafts arriving this close together share one transaction.
     "DRAFT_FLUSH_SECONDS": 0.05,
+    # How long the first submit or vote waits for others to share its transaction (live/batching.py).
+    "WRITE_BATCH_SECONDS": 0.005,
     # Submits and votes arriving this close together share one count of the
     # room (progress on the projector, closing the phase early); 0 counts at once.
     "ROOM_CHECK_SECONDS": 0.25,

@@ -52,8 +52,12 @@ ADVICE = {
 
 
 def _stored() -> dict[str, Any]:
-    found = db.session.get(Setting, KEY)
-    return dict(found.value or {}) if found else {}
+    """The admins' changes, read once per request (a batch of submits finds cues for many replies)."""
+    cached = db.session.info.get(KEY)
+    if cached is None:
+        found = db.session.get(Setting, KEY)
+        cached = db.session.info[KEY] = dict(found.value or {}) if found else {}
+    return dict(cached)
 
 
 def changes(language: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -91,6 +95,7 @@ def _save(language: str, added: dict[str, list[str]], removed: dict[str, list[st
         found = Setting(key=KEY, value={})
         db.session.add(found)
     found.value = value
+    db.session.info.pop(KEY, None)
     db.session.commit()
 
 

@@ -24,11 +24,16 @@ Called from wsgi.py, right after the monkey patching, like the rest of it.
 from __future__ import annotations
 
 from collections.abc import Generator
+from time import perf_counter
 from typing import Any
 
 # How long a query may hold the hub before it waits cooperatively: a
 # round trip to a database on the same LAN answers well within it.
 BRIEF_WAIT_MS = 3
+
+# Seconds the brief waits have held the hub, and how many there were
+# (trainer/database/stats.py writes them to the log).
+held = {"seconds": 0.0, "waits": 0}
 
 
 def use_green_wait() -> bool:
@@ -67,7 +72,11 @@ def _answered_briefly(gen: Generator[Any, Any, Any], fileno: int) -> Generator[A
                 poller = os_select.poll()
                 poller.register(fileno, (os_select.POLLIN if state & WAIT_R else 0)
                                 | (os_select.POLLOUT if state & WAIT_W else 0))
-                for _fd, events in poller.poll(BRIEF_WAIT_MS):
+                started = perf_counter()
+                answered = poller.poll(BRIEF_WAIT_MS)
+                held["seconds"] += perf_counter() - started
+                held["waits"] += 1
+                for _fd, events in answered:
                     # A closed or broken socket is left to psycopg's own wait, which reports it.
                     if not events & trouble:
                         ready = (READY_R if events & os_select.POLLIN else 0) | (

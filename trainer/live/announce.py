@@ -52,7 +52,7 @@ _latest: dict[int, int] = {}  # session id → the newest phase change in this p
 def phase_changed(session: GameSession) -> None:
     with collector.paused():
         _send_phase(session)
-    collector.collect_soon()
+    collector.collect_soon(session.id)
 
 
 def _send_phase(session: GameSession) -> None:
@@ -95,14 +95,16 @@ def _send_phase(session: GameSession) -> None:
     )
 
 
-def _to_each(event: str, items: list[tuple[str, Any]]) -> None:
-    """Each phone its own payload; through Redis as one message when the queue can batch them."""
+def _to_each(event: str, items: list[tuple[str, Any]], namespace: str = PLAY_NS) -> None:
+    """Each room its own payload; through Redis as one message when the queue can batch them."""
+    if not items:
+        return
     manager = socketio.server.manager
     if hasattr(manager, "emit_each"):
-        manager.emit_each(event, items, PLAY_NS)
+        manager.emit_each(event, items, namespace)
         return
     for room, data in items:
-        socketio.emit(event, data, namespace=PLAY_NS, to=room)
+        socketio.emit(event, data, namespace=namespace, to=room)
 
 
 def timer_changed(session: GameSession) -> None:
@@ -138,3 +140,8 @@ def presence_changed(session_id: int, player_id: int, *, away: bool) -> None:
 
 def progress(session: GameSession, data: dict[str, Any]) -> None:
     to_host(session, "progress", data)
+
+
+def progress_each(counted: list[tuple[str, dict[str, Any]]]) -> None:
+    """Many rooms' progress, (host room, counts) each: one message through Redis for all their projectors."""
+    _to_each("progress", counted, HOST_NS)

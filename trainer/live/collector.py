@@ -11,7 +11,21 @@ serving process by ``install``:
   it lives as long as the process, and no collection walks it again;
 - the full collection runs at a moment chosen for it: shortly after a
   phase change has gone out, when the phones are reading a new screen and
-  nobody is waiting for an answer;
+  nobody is waiting for an answer. That moment is quiet for one room, not
+  for forty: their phase changes come every few seconds, each room's
+  quiet moment is the others' busy one, and a full collection of a worker
+  holding 2,000 phones takes 300-500 ms (the bench's forty and eighty rooms
+  ran eleven and nineteen of them, 1.9 s and 8.1 s in all; one a minute
+  still held a worker for up to 1.9 s in the middle of votes, and the
+  interpreter's own, left to itself, 1.35 s). So while several rooms have
+  changed phase within ``BUSY_GAP_SECONDS``, the moment after a phase
+  change freezes what is alive instead (as startup is frozen): that costs
+  nothing, and the collections that follow, the interpreter's own
+  included, walk only what was made since. What was frozen is walked
+  again, and its garbage freed, at the next quiet moment: a phase change
+  when only its room is at play, where the frozen objects are thawed, the
+  full collection runs and what survives is frozen again. A worker with
+  one room keeps one full collection after each change;
 - no collection at all while a phase change is being built and sent
   (``paused``): a thousand snapshots are a few thousand new containers,
   and the young collections they set off cost 5-9 ms of each phase change
@@ -32,6 +46,7 @@ memory, not correctness.
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -44,9 +59,13 @@ FULL_AFTER = 200
 # How long after a phase change the full collection runs: its snapshots have
 # been written by then, and the next wave (drafts, votes) has not begun.
 QUIET_AFTER_SECONDS = 1.5
+# Rooms whose phase changed within this long count as several rooms at play.
+BUSY_GAP_SECONDS = 60.0
 
 _installed = False
 _due = False
+_recent: dict[int, float] = {}  # session → when its latest phase change went out here (monotonic)
+_thaw_due = False  # objects were frozen while several rooms played: the next quiet collection walks them
 
 
 def install() -> None:
@@ -78,9 +97,14 @@ def paused() -> Iterator[None]:
         gc.enable()
 
 
-def collect_soon() -> None:
-    """A phase change went out: collect once the room has it (many changes, one collection)."""
+def collect_soon(session_id: int) -> None:
+    """A phase change went out: collect (or, with several rooms at play, freeze) once the room has it."""
     global _due
+    now = time.monotonic()
+    _recent[session_id] = now
+    for other, when in list(_recent.items()):
+        if now - when > BUSY_GAP_SECONDS:
+            del _recent[other]
     if not _installed or _due:
         return
     _due = True
@@ -88,7 +112,18 @@ def collect_soon() -> None:
 
 
 def _collect_later() -> None:
-    global _due
+    global _due, _thaw_due
     socketio.sleep(QUIET_AFTER_SECONDS)
     _due = False
+    if len(_recent) > 1:
+        # Several rooms at play: no moment is quiet for all of them.
+        gc.freeze()
+        _thaw_due = True
+        return
+    if _thaw_due:
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        _thaw_due = False
+        return
     gc.collect()

@@ -23,6 +23,7 @@ from .. import game
 from ..extensions import db, socketio
 from ..models import GameSession, Player, Reply
 from .rounds import check_length
+from .sessions import DRILL
 
 WAIT_SECONDS = 30
 
@@ -100,8 +101,12 @@ def _write(batch: _Batch) -> None:
 
 
 # Built once: SQLAlchemy then reuses its cache key and compiled form.
+# A live session writes its current round; a drill all its cards (rounds) at once.
 _CHECK = (
-    select(Player.id, Player.removed, GameSession.phase, GameSession.round_no, Reply.id.label("reply_id"))
+    select(
+        Player.id, Player.removed, GameSession.phase, GameSession.round_no, GameSession.pace,
+        Reply.id.label("reply_id"), Reply.round_no.label("reply_round"),
+    )
     .select_from(Player)
     .join(GameSession, GameSession.id == Player.session_id)
     .outerjoin(
@@ -109,7 +114,7 @@ _CHECK = (
         and_(
             Reply.session_id == Player.session_id,
             Reply.player_id == Player.id,
-            Reply.round_no == GameSession.round_no,
+            or_(Reply.round_no == GameSession.round_no, GameSession.pace == DRILL),
         ),
     )
     .where(Player.id.in_(bindparam("player_ids", expanding=True)))
@@ -118,10 +123,9 @@ _CHECK = (
 
 def _own_reply_ids(batch: _Batch) -> dict[tuple[int, int], int]:
     """Each draft's reply; the reason for each that cannot be saved goes in ``batch.refused``."""
-    found = {
-        row.id: row
-        for row in db.session.connection().execute(_CHECK, {"player_ids": sorted({p for p, _ in batch.drafts})})
-    }
+    rows = db.session.connection().execute(_CHECK, {"player_ids": sorted({p for p, _ in batch.drafts})}).all()
+    found = {row.id: row for row in rows}
+    replies = {(row.id, row.reply_round): row.reply_id for row in rows if row.reply_id is not None}
     reply_ids = {}
     for key in batch.drafts:
         player_id, round_no = key
@@ -130,10 +134,10 @@ def _own_reply_ids(batch: _Batch) -> dict[tuple[int, int], int]:
             batch.refused[key] = game.RuleError("not_player")
         elif row.phase != game.Phase.WRITING:
             batch.refused[key] = game.RuleError("wrong_phase", phase=row.phase)
-        elif round_no != row.round_no:
+        elif round_no != row.round_no and row.pace != DRILL:
             batch.refused[key] = game.RuleError("wrong_round")
-        elif row.reply_id is None:
+        elif key not in replies:
             batch.refused[key] = game.RuleError("sitting_out")
         else:
-            reply_ids[key] = row.reply_id
+            reply_ids[key] = replies[key]
     return reply_ids

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from .. import game
 from ..coaching import phrases as cue_phrases
 from ..extensions import db
-from ..game import phases
+from ..game import phases, windows
 from ..game.modes import DUELS_MINIMUM, Mode
 from ..models import GameRound, GameSession, Player, Presence, Reply
 from .profanity import is_rude
@@ -42,7 +42,12 @@ def advance(session: GameSession, now: datetime) -> game.Outcome | None:
     clock = clock_of(session)
     if session.pace == DRILL and clock.phase != game.Phase.RESULTS:
         raise game.RuleError("drill_runs_itself")  # its windows move it on (live/drills.py)
-    outcome = phases.advance(clock, timing_of(session), now)
+    shown = windows.next_shown(clock.round_no, session.rounds_total) if session.pace == DRILL else None
+    if shown is not None:
+        # A drill's cards were all written and voted on together: "next" shows the next card's results.
+        outcome = game.Outcome(replace(clock, round_no=shown))
+    else:
+        outcome = phases.advance(clock, timing_of(session), now)
     if outcome.clock.phase == game.Phase.WRITING:
         players = active_player_ids(session, outcome.clock.round_no)
         if not players:
@@ -87,8 +92,10 @@ def close_phase(session: GameSession, now: datetime) -> game.Outcome | None:
     drill = session.pace == DRILL
     if drill and not clock.is_overdue(now):
         return None
+    # A drill's cards are its rounds, all written and voted on together.
+    played = range(1, session.rounds_total + 1) if drill else (clock.round_no,)
     outcome = phases.close_phase(
-        clock, timing_of(session), now, any_replies=_any_replies(session, clock.round_no, drill)
+        clock, timing_of(session), now, any_replies=any(_any_replies(session, r, drill) for r in played)
     )
     if drill and outcome.clock.phase == game.Phase.VOTING:
         outcome = game.Outcome(replace(outcome.clock, deadline=session.voting_closes_at), outcome.announce)
@@ -96,9 +103,10 @@ def close_phase(session: GameSession, now: datetime) -> game.Outcome | None:
         db.session.rollback()
         return None
     if clock.phase == game.Phase.WRITING:
-        _keep_unsubmitted_drafts(session, clock.round_no)
-        if drill and round_mode(session, clock.round_no) == Mode.DUELS:
-            _pair_writers(session, clock.round_no)
+        for round_no in played:
+            _keep_unsubmitted_drafts(session, round_no)
+            if drill and round_mode(session, round_no) == Mode.DUELS:
+                _pair_writers(session, round_no)
     db.session.commit()
     return outcome
 
@@ -203,20 +211,32 @@ def check_length(text: str) -> None:
 def submit(player: Player, session: GameSession, round_no: int, text: str, now: datetime) -> str:
     """Store the player's reply; returns the text as stored.
 
+    Phones' submits go through live/submits.py, many in one transaction;
+    this is the same rule for one.
+    """
+    stored = apply_submit(player, session, _reply_of(player, session, round_no), round_no, text, now)
+    db.session.commit()
+    return stored
+
+
+def apply_submit(
+    player: Player, session: GameSession, reply: Reply | None, round_no: int, text: str, now: datetime,
+) -> str:
+    """The rules of a submit, on rows already read; changes ``reply`` (not committed).
+
     A phone that lost the ack of its submit sends it again; if that first
     submit was the one that closed writing, the retry must still succeed.
     """
     check_length(text)
     if not text.strip():
         raise game.RuleError("reply_blank")
-    reply = _reply_of(player, session, round_no)
     drill = session.pace == DRILL
     if reply is not None and reply.submitted_at is not None and (reply.text or reply.sealed) == text.strip():
         return text.strip()
     if session.phase != game.Phase.WRITING:
         raise game.RuleError("wrong_phase", phase=session.phase)
-    if round_no != session.round_no:
-        raise game.RuleError("wrong_round")
+    if round_no != session.round_no and not (drill and 1 <= round_no <= session.rounds_total):
+        raise game.RuleError("wrong_round")  # a drill's cards are all open together
     if reply is None:
         raise game.RuleError("sitting_out")
     if session.profanity_filter and is_rude(text):
@@ -230,7 +250,6 @@ def submit(player: Player, session: GameSession, round_no: int, text: str, now: 
     if session.cues_enabled:
         reply.cues = cue_phrases.cues_of(stored, cue_phrases.reply_language(player.language, session.language))
     reply.submitted_at = now
-    db.session.commit()
     return stored
 
 

@@ -23,7 +23,7 @@ from ..coaching import phrases as cue_phrases
 from ..extensions import db
 from ..game.modes import Choice, Mode, Voting
 from ..models import Card, GameSession, Player, Reply, Vote
-from . import presence
+from . import drill_cards, presence
 from .drills import too_few_replies
 from .results import PODIUM, Scoreboard, criterion_best, round_results, scoreboard, shown_criteria
 from .rounds import REPLY_MAX, round_mode, writing_progress
@@ -45,16 +45,21 @@ def clock_payload(session: GameSession, now: datetime) -> dict[str, Any]:
     }
 
 
-def common(session: GameSession, now: datetime) -> dict[str, Any]:
+def shown_mode(session: GameSession) -> str:
+    """The mode of the round on screen (between rounds, of the next one)."""
     playing = session.phase in (game.Phase.WRITING, game.Phase.VOTING, game.Phase.RESULTS)
+    return str(round_mode(session, session.round_no)) if playing else session.mode
+
+
+def common(session: GameSession, now: datetime, mode: str | None = None) -> dict[str, Any]:
+    """What every screen's snapshot carries; ``mode`` when the caller has read it already (RoomReads)."""
     return {
         "code": session.code,
         "phase": session.phase,
         "round": session.round_no,
         "rounds_total": session.rounds_total,
         "reply_max": REPLY_MAX,
-        # The mode of the round on screen (between rounds, of the next one).
-        "mode": str(round_mode(session, session.round_no)) if playing else session.mode,
+        "mode": shown_mode(session) if mode is None else mode,
         "voting": session.voting,
         "pace": session.pace,
         **clock_payload(session, now),
@@ -123,11 +128,15 @@ class RoomReads:
 
     rows: list[tuple[Any, Any, Any]]
     board: Scoreboard | None
+    # The round's mode: a query of its own, which both snapshots would make
+    # (the identity map holds a row only while someone refers to it).
+    mode: str
 
     @classmethod
     def of(cls, session: GameSession) -> RoomReads:
         ended = session.phase in (game.Phase.RESULTS, game.Phase.FINISHED)
         return cls(
+            mode=shown_mode(session),
             rows=_round_rows(session) if session.round_no and session.phase != game.Phase.LOBBY else [],
             board=scoreboard(session, len(shown_criteria(session, session.language))) if ended else None,
         )
@@ -142,7 +151,7 @@ def _card(card: Card, *, with_note: bool = False) -> dict[str, Any]:
 
 def host_snapshot(session: GameSession, now: datetime, reads: RoomReads | None = None) -> dict[str, Any]:
     reads = reads or RoomReads.of(session)
-    data = common(session, now)
+    data = common(session, now, reads.mode)
     here = presence.present_ids(session.id)
     data["players"] = [
         {"id": p.id, "name": p.name, "first_round": p.first_round, "away": p.id not in here}
@@ -210,7 +219,7 @@ def each_player_snapshot(
     Everything read from the database is read before the first one; the
     rest is building from what was read.
     """
-    base = common(session, now)
+    base = common(session, now, reads.mode if reads is not None else None)
     players = [only] if only is not None else [p for p in session.players if not p.removed]
     phase = session.phase
     ballots = round_ballots(session, session.round_no) if phase == game.Phase.VOTING else {}
@@ -241,6 +250,8 @@ def each_player_snapshot(
     podium = board.leaderboard(PODIUM) if finished else []
     # A reply sits on several ballots: its entry is built once and shared.
     entries: dict[int, dict[str, Any]] = {}
+    # A drill's phone holds every card at once (live/drill_cards.py).
+    per_card = _drill_cards(session, players, board) if session.pace == DRILL else {}
 
     def entry(reply_id: int) -> dict[str, Any]:
         found = entries.get(reply_id)
@@ -288,7 +299,22 @@ def each_player_snapshot(
             if phase == game.Phase.FINISHED:
                 data["podium"] = podium
                 data["criterion_best"] = best
+        if per_card:
+            data["cards"] = per_card.get(player.id, [])
         yield player.id, data
+
+
+def _drill_cards(session: GameSession, players: list[Player], board: Scoreboard | None) -> dict[int, list]:
+    """Each phone's cards of a drill in the phase it is in: reply boxes, ballots or results."""
+    ids = [p.id for p in players]
+    if session.phase == game.Phase.WRITING:
+        return drill_cards.writing(session, ids)
+    if session.phase == game.Phase.VOTING:
+        return drill_cards.ballots(session, ids)
+    if board is not None:
+        criteria = len(shown_criteria(session, session.language)) if session.voting == Voting.AWARDS else 0
+        return drill_cards.results(session, ids, board, criteria)
+    return {}
 
 
 def _own_cues(session: GameSession, reply: Any) -> dict[str, Any] | None:

@@ -2,6 +2,9 @@
 
 Ballots are recomputed from the session's seed, so a phone that reconnects,
 or a restarted server, shows the same replies.
+
+Votes are kept per round. A live session votes on its current round; a
+drill on all its cards (rounds) at once, so a vote's round is its reply's.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from ..game.modes import Choice, Mode, Voting
 from ..models import GameRound, GameSession, Player, Presence, Reply, Vote
 from . import presence
 from .rounds import round_mode, round_replies, seeded_rng
-from .sessions import active_player_ids, moderated
+from .sessions import DRILL, active_player_ids, moderated
 
 
 def _votable(session: GameSession, round_no: int) -> dict[int, tuple[int, int | None]]:
@@ -75,17 +78,37 @@ def _derive(session: GameSession, round_no: int, untouched: bool = False) -> _Vo
 
 def round_ballots(session: GameSession, round_no: int) -> dict[int, game.Ballot]:
     """Every voter's ballot, recomputed from the seed: the same after a restart."""
-    if session.phase == game.Phase.VOTING and round_no == session.round_no:
-        return _voting(session).ballots
+    if session.phase == game.Phase.VOTING and round_no in voting_rounds(session):
+        return _voting(session, round_no).ballots
     return _derive(session, round_no).ballots
 
 
-# (session, code, round, clock version, moderation version) → _Voting
-_CACHE: OrderedDict[tuple, _Voting] = OrderedDict()
-_CACHE_SIZE = 64
+def voting_rounds(session: GameSession) -> range:
+    """The rounds voted on now: a live session's current one, every card of a drill."""
+    if session.pace == DRILL:
+        return range(1, session.rounds_total + 1)
+    return range(session.round_no, session.round_no + 1)
 
 
-def _voting(session: GameSession) -> _Voting:
+def _vote_round(session: GameSession, reply_id: int) -> int:
+    """The round a vote on ``reply_id`` counts in: a drill's reply says which of its cards it answers."""
+    if session.pace != DRILL:
+        return session.round_no
+    round_no = db.session.scalar(select(Reply.round_no).where(Reply.id == reply_id, Reply.session_id == session.id))
+    if round_no is None:
+        raise game.RuleError("unknown_reply")
+    return round_no
+
+
+# (session, code, round) → ((clock version, moderation version), _Voting): one entry per
+# round voted on, replaced when its versions move on, so a worker's forty or
+# eighty rooms each keep theirs (a cache of 64 keyed by version as well
+# evicted rooms' ballots at eighty rooms, and every vote rebuilt them).
+_CACHE: OrderedDict[tuple, tuple[tuple[int, int], _Voting]] = OrderedDict()
+_CACHE_SIZE = 512
+
+
+def _voting(session: GameSession, round_no: int | None = None) -> _Voting:
     """This voting phase's replies and ballots, worked out once per process.
 
     Every vote needs them, and in a room of a thousand rebuilding them is
@@ -96,13 +119,19 @@ def _voting(session: GameSession) -> _Voting:
     same rows.
     """
     # The code too: ids repeat across databases (a test suite makes many).
-    key = (session.id, session.code, session.round_no, session.clock_version, session.moderation_version)
+    round_no = session.round_no if round_no is None else round_no
+    key = (session.id, session.code, round_no)
+    versions = (session.clock_version, session.moderation_version)
     found = _CACHE.get(key)
-    if found is None:
-        found = _CACHE[key] = _derive(session, session.round_no, untouched=session.moderation_version == 0)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return found
+    if found is not None and found[0] == versions:
+        _CACHE.move_to_end(key)
+        return found[1]
+    voting = _derive(session, round_no, untouched=session.moderation_version == 0)
+    _CACHE[key] = (versions, voting)
+    _CACHE.move_to_end(key)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return voting
 
 
 def votes_of(player: Player, session: GameSession, round_no: int) -> list[Choice]:
@@ -129,26 +158,43 @@ def choices_payload(choices: list[Choice], awards: bool = False) -> dict[str, li
     return payload
 
 
-def _my_votes(player: Player, session: GameSession) -> tuple[list[Choice], set[tuple[int, str]]]:
+def _my_votes(player: Player, session: GameSession, round_no: int) -> tuple[list[Choice], set[tuple[int, str]]]:
     """This round's votes or awards on shown replies, and every (reply, request id)
     the player's votes in the session were sent with: one query for both."""
+    return votes_by_voter([player.id]).get(player.id, VotesSoFar()).of_round(round_no)
+
+
+class VotesSoFar(NamedTuple):
+    """A voter's votes in their session: (reply, criterion, round, request id, reply hidden) each."""
+
+    rows: tuple[tuple[int, int, int, str | None, bool], ...] = ()
+
+    def of_round(self, round_no: int) -> tuple[list[Choice], set[tuple[int, str]]]:
+        cast: list[Choice] = []
+        sent: set[tuple[int, str]] = set()
+        for reply, criterion, voted_round, request_id, hidden in self.rows:
+            if request_id is not None:
+                sent.add((reply, request_id))
+            if voted_round == round_no and not hidden:
+                cast.append(Choice(reply, criterion))
+        return cast, sent
+
+
+def votes_by_voter(voter_ids: list[int]) -> dict[int, VotesSoFar]:
+    """Each voter's votes so far, in the order cast: one query for any number of voters."""
     rows = db.session.execute(
-        select(Vote.reply_id, Vote.criterion, Vote.round_no, Vote.request_id, Reply.hidden)
+        select(Vote.voter_id, Vote.reply_id, Vote.criterion, Vote.round_no, Vote.request_id, Reply.hidden)
         .join(Reply, Reply.id == Vote.reply_id)
         # A player belongs to one session: by voter alone, the unique index
         # (voter, reply, criterion) finds their few rows. With the session
         # too, SQLite picked the session's index and read every vote cast.
-        .where(Vote.voter_id == player.id)
+        .where(Vote.voter_id.in_(voter_ids))
         .order_by(Vote.id)
     )
-    cast: list[Choice] = []
-    sent: set[tuple[int, str]] = set()
-    for reply, criterion, round_no, request_id, hidden in rows:
-        if request_id is not None:
-            sent.add((reply, request_id))
-        if round_no == session.round_no and not hidden:
-            cast.append(Choice(reply, criterion))
-    return cast, sent
+    found: dict[int, list[tuple]] = {}
+    for voter, *row in rows:
+        found.setdefault(voter, []).append(tuple(row))
+    return {voter: VotesSoFar(tuple(each)) for voter, each in found.items()}
 
 
 def cast_vote(
@@ -158,9 +204,9 @@ def cast_vote(
     """A vote, or (``criterion`` given, in an awards session) an award.
 
     Returns the player's votes or awards this round, the new one included,
-    so the caller need not read them again after the commit. Each query
-    here is a round trip on PostgreSQL, where a thousand phones voting make
-    every round trip wait its turn: this path keeps to five.
+    so the caller need not read them again after the commit. Phones' votes
+    go through live/ballot_box.py, many in one transaction; this is the
+    same rule for one.
     """
     # Two votes from one phone at once (a double tap on two workers) must not
     # both pass the rules: on PostgreSQL the voter's row is the lock. SQLite
@@ -168,12 +214,29 @@ def cast_vote(
     # vote's hot path skips the query there.
     if db.session.get_bind().dialect.name != "sqlite":
         db.session.execute(select(Player.id).where(Player.id == player.id).with_for_update())
-    cast, sent = _my_votes(player, session)
+    round_no = _vote_round(session, reply_id)
+    cast, sent = _my_votes(player, session, round_no)
+    mine = apply_vote(player, session, round_no, reply_id, request_id, criterion, cast, sent)
+    db.session.commit()
+    return mine
+
+
+def apply_vote(
+    player: Player, session: GameSession, round_no: int, reply_id: int, request_id: str | None,
+    criterion: int | None, cast: list[Choice], sent: set[tuple[int, str]],
+) -> list[Choice]:
+    """The rules of a vote on rows already read: adds the vote (not committed), or raises why not.
+
+    ``cast`` is the voter's votes this round and ``sent`` every (reply,
+    request id) they voted with; both are updated, so a second vote of the
+    same voter in the same batch is checked against the first. Returns the
+    voter's votes this round.
+    """
     if request_id is not None and (reply_id, request_id) in sent:
-        return cast  # this exact vote was stored before (its ack was lost on the way back)
+        return list(cast)  # this exact vote was stored before (its ack was lost on the way back)
     if session.phase != game.Phase.VOTING:
         raise game.RuleError("wrong_phase", phase=session.phase)
-    voting = _voting(session)
+    voting = _voting(session, round_no)
     if voting.style == Voting.AWARDS and criterion is None:
         raise game.RuleError("choose_criterion")
     if reply_id not in voting.replies:
@@ -191,12 +254,14 @@ def cast_vote(
     )
     db.session.add(
         Vote(
-            session_id=session.id, round_no=session.round_no, voter_id=player.id,
+            session_id=session.id, round_no=round_no, voter_id=player.id,
             reply_id=reply_id, criterion=choice.criterion, request_id=request_id,
         )
     )
-    db.session.commit()
-    return [*cast, choice]
+    cast.append(choice)
+    if request_id is not None:
+        sent.add((reply_id, request_id))
+    return list(cast)
 
 
 def retract_vote(player: Player, session: GameSession, reply_id: int, criterion: int | None = None) -> list[Choice]:
@@ -206,17 +271,18 @@ def retract_vote(player: Player, session: GameSession, reply_id: int, criterion:
     a retried retraction is harmless."""
     if session.phase != game.Phase.VOTING:
         raise game.RuleError("wrong_phase", phase=session.phase)
+    round_no = _vote_round(session, reply_id)
     db.session.execute(
         delete(Vote).where(
             Vote.voter_id == player.id,
             Vote.reply_id == reply_id,
             Vote.criterion == (criterion or 0),
-            Vote.round_no == session.round_no,
+            Vote.round_no == round_no,
             Vote.session_id == session.id,
         )
     )
     # Read inside the transaction (it sees its own delete), not after the commit.
-    remaining = votes_of(player, session, session.round_no)
+    remaining = votes_of(player, session, round_no)
     db.session.commit()
     return remaining
 

@@ -16,7 +16,7 @@ from flask import Flask
 
 from ..accounts.users import first_run_link
 from ..clock import utcnow
-from ..database import pool
+from ..database import pool, stats
 from ..database.backup import take_if_due
 from ..extensions import db, socketio
 from ..live import collector, presence, sweeper
@@ -90,6 +90,7 @@ def start_worker(app: Flask) -> None:
         # their phones will reconnect and be counted again.
         presence.forget_worker(app.config["WORKER_ID"])
         pool.fill(db.engine)
+        stats.watch(db.engine, serving=True)  # a line every few seconds at INFO: statements, commits, pool waits
     # Every worker sweeps deadlines; closing a phase is a conditional update,
     # so however many sweep, each phase closes (and is announced) once.
     sweeper.start(app)

@@ -40,9 +40,16 @@ def debriefed_session() -> GameSession:
     return session
 
 
-def _announced(outcome) -> dict:
+def _run(change, *args) -> dict:
+    """``change(session, *args)`` on the hosted session, then tell the room what it changed.
+
+    The announcement uses the session the command was checked for: asked
+    again, its trainer would be read again, a round trip per command at forty rooms.
+    """
+    session = hosted_session()
+    outcome = change(session, *args)
     if outcome is not None:
-        announce.announce(hosted_session(), outcome.announce)
+        announce.announce(session, outcome.announce)
     return {}
 
 
@@ -53,7 +60,10 @@ class HostNamespace(GameNamespace):
         if session is None:
             raise ConnectionRefusedError(message_for("not_host"))
         conn["host_session_id"] = session.id
-        self.owned_by(request.sid, f"user:{current_user.id}")
+        # One limit for every screen of this session that the account opens
+        # (a projector and a laptop tab share it); the account's other rooms
+        # have their own: a training desk may run forty rooms from one account.
+        self.owned_by(request.sid, f"user:{current_user.id}:session:{session.id}")
         self.languages[request.sid] = session.language
         join_room(announce.host_room(session.id))
         emit("snapshot", host_snapshot(session, utcnow()))
@@ -66,23 +76,23 @@ class HostNamespace(GameNamespace):
 
     @answers(schemas.Empty)
     def on_next(self, _):
-        return _announced(rounds.advance(hosted_session(), utcnow()))
+        return _run(rounds.advance, utcnow())
 
     @answers(schemas.Empty)
     def on_end_phase(self, _):
-        return _announced(rounds.close_phase(hosted_session(), utcnow()))
+        return _run(rounds.close_phase, utcnow())
 
     @answers(schemas.Extend)
     def on_extend(self, data: schemas.Extend):
-        return _announced(rounds.change_timer(hosted_session(), "extend", utcnow(), data.seconds))
+        return _run(rounds.change_timer, "extend", utcnow(), data.seconds)
 
     @answers(schemas.Empty)
     def on_pause(self, _):
-        return _announced(rounds.change_timer(hosted_session(), "pause", utcnow()))
+        return _run(rounds.change_timer, "pause", utcnow())
 
     @answers(schemas.Empty)
     def on_resume(self, _):
-        return _announced(rounds.change_timer(hosted_session(), "resume", utcnow()))
+        return _run(rounds.change_timer, "resume", utcnow())
 
     @answers(schemas.PlayerRef)
     def on_remove_player(self, data: schemas.PlayerRef):

@@ -11,8 +11,8 @@ from ..clock import utcnow
 from ..database.autocommit import each_statement_commits
 from ..extensions import db
 from ..game import RuleError, Voting
-from ..live import announce, drafts, presence, rounds, sessions, voting
-from ..live.early_end import check_soon, close_if_done
+from ..live import announce, ballot_box, drafts, presence, sessions, submits, voting
+from ..live.early_end import check_soon
 from ..live.messages import message_for
 from ..live.snapshots import player_snapshots
 from ..models import Player
@@ -63,10 +63,11 @@ class PlayNamespace(GameNamespace):
         player = presence.leave(request.sid)
         if player is None or player.removed:
             return
-        session = player.session
-        announce.presence_changed(session.id, player.id, away=True)
-        # The one everybody waited for has gone: don't keep the room waiting.
-        close_if_done(session)
+        session_id = player.session_id
+        announce.presence_changed(session_id, player.id, away=True)
+        # The one everybody waited for has gone: don't keep the room waiting
+        # (counted with the worker's other rooms, as submits and votes are).
+        check_soon(session_id)
 
     @answers(schemas.Empty)
     def on_sync(self, _):
@@ -79,22 +80,18 @@ class PlayNamespace(GameNamespace):
 
     @answers(schemas.Text)
     def on_submit(self, data: schemas.Text):
-        player = current_player()
-        # Read before the commit: after it each read would be a round trip.
-        session, player_id = player.session, player.id
-        session_id = session.id
-        text = rounds.submit(player, session, data.round, data.text, utcnow())
-        check_soon(session_id, submitted_by=player_id)
-        return {"submitted": text}
+        # With the other submits arriving now, in one transaction (live/submits.py).
+        player_id = conn.get("player_id", -1)
+        stored = submits.submit(player_id, data.round, data.text, utcnow())
+        check_soon(stored.session_id, submitted_by=player_id)
+        return {"submitted": stored.text}
 
     @answers(schemas.ReplyRef)
     def on_vote(self, data: schemas.ReplyRef):
-        player = current_player()
-        session = player.session
-        session_id, awards = session.id, session.voting == Voting.AWARDS
-        mine = voting.cast_vote(player, session, data.reply_id, data.request_id, data.criterion)
-        check_soon(session_id)
-        return voting.choices_payload(mine, awards)
+        # With the other votes arriving now, in one transaction (live/ballot_box.py).
+        cast = ballot_box.vote(conn.get("player_id", -1), data.reply_id, data.request_id, data.criterion)
+        check_soon(cast.session_id)
+        return voting.choices_payload(cast.choices, cast.awards)
 
     @answers(schemas.ReplyRef)
     def on_unvote(self, data: schemas.ReplyRef):
