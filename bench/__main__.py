@@ -37,8 +37,9 @@ from .pageweight import page_weight
 from .server import ServerProcess
 from .stats import fmt, latency_cells, table
 
-TARGETS = {"all_joined_s": 20, "fanout_p95_ms": 500, "floor_ratio": 1.5, "submit_p95_ms": 250,
-           "rss_per_phone_kb": 150, "page_gzip_kb": 60}
+# The absolute targets (docs/performance.md); the ratio to the floor is a figure to watch, not a gate.
+TARGETS = {"all_joined_s": 30, "fanout_p95_ms": 500, "floor_ratio": 2.5, "submit_p95_ms": 250,
+           "vote_p95_ms": 250, "rss_per_phone_kb": 150, "page_gzip_kb": 60}
 
 
 def machine() -> dict:
@@ -121,10 +122,11 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict:
         results["page_weight"] = page_weight(server.url)
     finally:
         server.stop()
-    print(f"… one room of {args.phones} phones", flush=True)
-    room = await scenarios.play_rooms(workdir / "room", 1, args.phones, load, env, profile=args.profile)
-    results["one_room"] = room
-    if not args.no_floor:
+    if args.phones:
+        print(f"… one room of {args.phones} phones", flush=True)
+        room = await scenarios.play_rooms(workdir / "room", 1, args.phones, load, env, profile=args.profile)
+        results["one_room"] = room
+    if args.phones and not args.no_floor:
         samples = room["snapshot_samples"]
         print(f"… the floor: {args.phones} clients, each phase's snapshot ({', '.join(samples)})", flush=True)
         results["floor"] = await scenarios.floor(workdir / "floor", args.phones, samples, load)
@@ -141,9 +143,34 @@ def verdict(value, target, *, below: bool = True) -> str:
     return f"{'✓' if ok else '✗'} ≤ {target}"
 
 
-def report(results: dict) -> str:
-    room, floor, rooms = results["one_room"], results.get("floor"), results.get("rooms")
-    weight = results["page_weight"]
+def database_rows(figures: dict, indent: str = "") -> list[tuple[str, str, str]]:
+    """What the database cost: the busiest 5 s of any worker, and PostgreSQL's own waits."""
+    rows = []
+    found = figures.get("database")
+    if found:
+        rows.append((f"{indent}database, busiest 5 s of a worker: statements/s · commits/s",
+                     f"{found['statements_per_s']:,} · {found['commits_per_s']:,}", ""))
+        rows.append((f"{indent}pool wait p95 (max) · connections out at most",
+                     f"{fmt(found['pool_wait_p95_ms'])} ({fmt(found['pool_wait_max_ms'])}) ms · "
+                     f"{found['connections_out']}", ""))
+        rows.append((f"{indent}hub late p95 · held by psycopg's brief waits",
+                     f"{fmt(found['hub_late_p95_ms'])} ms · {found['brief_waits_ms_per_s']} ms/s", ""))
+        rows.append((f"{indent}full garbage collections (all workers, whole run)",
+                     f"{found['full_collections']} · {found['full_collection_ms']:,} ms", ""))
+    redis = figures.get("redis")
+    if redis:
+        rows.append((f"{indent}Redis: commands/s · KB/s in (whole run, all workers)",
+                     f"{redis['commands_per_s']:,} · {redis['in_kb_per_s']:,}", ""))
+    waits = figures.get("postgres_waits")
+    if waits:
+        rows.append((f"{indent}PostgreSQL backends by wait (mean per sample)",
+                     " · ".join(f"{state} {share}" for state, share in waits.items() if share), ""))
+    return rows
+
+
+def one_room_rows(results: dict) -> list[tuple[str, str, str]]:
+    """The one-room run's rows (with the floor's, when it ran)."""
+    room, floor = results["one_room"], results.get("floor")
     fan_p95 = room["fanout_ms"]["p95"]
     floor_p95 = floor["fanout_ms"]["p95"] if floor else None
     ratio = round(fan_p95 / floor_p95, 2) if fan_p95 and floor_p95 else None
@@ -187,7 +214,7 @@ def report(results: dict) -> str:
             ("floor fan-out (our snapshots, one broadcast each)", latency_cells(floor["fanout_ms"]), ""),
             ("personal floor (our snapshots, a payload of its own to each phone)",
              latency_cells(floor.get("personal_fanout_ms", {})), ""),
-            ("fan-out p95 ÷ floor p95", fmt(ratio, "×"), verdict(ratio, TARGETS["floor_ratio"])),
+            ("fan-out p95 ÷ floor p95", fmt(ratio, "×"), verdict(ratio, TARGETS["floor_ratio"]) + " (to watch)"),
             ("fan-out p95 ÷ personal floor p95", fmt(personal_ratio, "×"), ""),
         ]
     acks = room["acks_ms"]
@@ -195,10 +222,13 @@ def report(results: dict) -> str:
         ("submit ack p50 / p95 / p99", latency_cells(acks["submit"]),
          verdict(acks["submit"]["p95"], TARGETS["submit_p95_ms"]) + " ms (p95)"),
         ("draft ack (autosave) p50 / p95 / p99", latency_cells(acks["draft"]), ""),
-        ("vote ack p50 / p95 / p99", latency_cells(acks["vote"]), ""),
+        ("vote ack p50 / p95 / p99", latency_cells(acks["vote"]),
+         verdict(acks["vote"]["p95"], TARGETS["vote_p95_ms"]) + " ms (p95)"),
         ("server CPU (whole run / session)", f"{room['server_cpu_s']} s / {room['server_cpu_s_session']} s "
          f"over {room['session_wall_s']} s", ""),
         ("simulated phones' CPU (same machine)", f"{room['phones_cpu_s']} s", ""),
+        ("simulated phones' event loop late, at most", f"{room.get('phones_loop_late_max_ms', 0):,.0f} ms",
+         "counted in the fan-out"),
         ("server RSS idle / connected / peak", f"{room['rss_idle_mb']} / {room['rss_connected_mb']} / "
          f"{room['rss_peak_mb']} MB", ""),
         ("server memory per phone (connected / peak)",
@@ -207,20 +237,34 @@ def report(results: dict) -> str:
         ("errors seen by phones", str(room["error_count"]), "0"),
         *order.rows(room),
         *scaleout.worker_rows(room),
+        *database_rows(room),
     ]
     if floor:
         rows.append(("floor memory per phone", fmt(floor["rss_per_phone_kb"], " KB"), ""))
+    return rows
+
+
+def report(results: dict) -> str:
+    rooms, weight = results.get("rooms"), results["page_weight"]
+    rows = one_room_rows(results) if "one_room" in results else []
     if rooms:
         rows += [
             (f"{results['params']['rooms']} rooms × {results['params']['room_size']}: joined (failed)",
              f"{rooms['connected']:,} ({rooms['failed_to_join']}) in {fmt(rooms['all_joined_s'], ' s')}", ""),
-            ("  fan-out p50 / p95 / p99", latency_cells(rooms["fanout_ms"]), ""),
-            ("  submit ack p50 / p95 / p99", latency_cells(rooms["acks_ms"]["submit"]), ""),
-            ("  vote ack p50 / p95 / p99", latency_cells(rooms["acks_ms"]["vote"]), ""),
+            ("  fan-out p50 / p95 / p99", latency_cells(rooms["fanout_ms"]),
+             verdict(rooms["fanout_ms"]["p95"], TARGETS["fanout_p95_ms"]) + " ms (p95)"),
+            ("  submit ack p50 / p95 / p99", latency_cells(rooms["acks_ms"]["submit"]),
+             verdict(rooms["acks_ms"]["submit"]["p95"], TARGETS["submit_p95_ms"]) + " ms (p95)"),
+            ("  vote ack p50 / p95 / p99", latency_cells(rooms["acks_ms"]["vote"]),
+             verdict(rooms["acks_ms"]["vote"]["p95"], TARGETS["vote_p95_ms"]) + " ms (p95)"),
             ("  server CPU / peak RSS", f"{rooms['server_cpu_s']} s / {rooms['rss_peak_mb']} MB", ""),
+            ("  simulated phones' CPU · event loop late, at most",
+             f"{rooms['phones_cpu_s']} s · {rooms.get('phones_loop_late_max_ms', 0):,.0f} ms",
+             "counted in the fan-out"),
             ("  errors seen by phones", str(rooms["error_count"]), "0"),
             *order.rows(rooms, "  "),
             *scaleout.worker_rows(rooms, "  "),
+            *database_rows(rooms, "  "),
         ]
     gzip_kb = round(weight["wire"] / 1024, 1)
     rows.append(("phone page: raw / served (gzip)", f"{weight['raw'] / 1024:.1f} KB / {gzip_kb} KB "
@@ -233,7 +277,8 @@ def report(results: dict) -> str:
     if results["params"]["server_workers"]:
         head += (f"; {results['params']['server_workers']} workers (deploy/start-workers) on PostgreSQL and "
                  "Redis behind nginx")
-        return head + "\n\n" + table(rows) + "\n\n" + scaleout.hop_table(results)
+        hop = "\n\n" + scaleout.hop_table(results) if "hop" in results else ""
+        return head + "\n\n" + table(rows) + hop
     return head + "\n\n" + table(rows)
 
 
@@ -259,7 +304,7 @@ def main() -> None:
     out.write_text(json.dumps(results, indent=2))
     out.with_suffix(".md").write_text(text + "\n")
     print(text)
-    if "profile" in results["one_room"]:
+    if "profile" in results.get("one_room", {}):
         print("\nServer profile (one room, py-spy, % of samples on CPU):")
         for name, pct in results["one_room"]["profile"]["self"]:
             print(f"  {pct:5.1f}%  {name}")

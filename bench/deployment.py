@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,8 @@ import psutil
 import psycopg
 
 from .host import BENCH_TRAINER
-from .server import ROOT, ServerProcess, add_trainer, free_port, phase_costs
+from .ports import free_port, free_ports
+from .server import ROOT, ServerProcess, add_trainer, database_figures, phase_costs
 
 DEPLOY = ROOT / "deploy"
 # A fresh database is made here when --database-url is not given, and dropped afterwards.
@@ -45,20 +45,6 @@ def database(url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(f"{FRESH_SERVER}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def free_port_run(count: int) -> int:
-    """A port p with p+1 … p+count-1 free too: start-workers numbers workers from a base."""
-    for _ in range(100):
-        base = free_port()
-        try:
-            for port in range(base + 1, base + count):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError(f"no {count} free ports in a row")
 
 
 def wait_healthy(url: str, alive, what: str, timeout: float = 30) -> None:
@@ -141,7 +127,7 @@ class Deployment:
         self.count, self.queue = workers, queue
         self.nginx = Nginx(self.run_dir)
         self.url = self.nginx.url
-        self.base = free_port_run(workers)
+        self.base = free_ports(workers)
         self.env = {**os.environ, **env, "TRAINER_PUBLIC_URL": self.url, "WORKERS_BASE_PORT": str(self.base),
                     "WORKERS_RUN_DIR": str(self.run_dir), "PYTHON": sys.executable,
                     "TRAINER_LOG_LEVEL": "INFO"}
@@ -198,10 +184,18 @@ class Deployment:
         """Each phase change is logged by the worker that made it."""
         return phase_costs([log.read_text(errors="replace") for log in self._logs()])
 
+    def database_figures(self) -> dict[str, float] | None:
+        return database_figures([log.read_text(errors="replace") for log in self._logs()])
+
     def problems(self) -> list[str]:
-        logs = self._logs()
-        lines = [line for log in logs for line in log.read_text(errors="replace").splitlines()
-                 if "Traceback" in line or "ERROR" in line]
+        """Each worker's ERROR lines and, for a traceback, the traceback itself (up to its last 40 lines)."""
+        lines = []
+        for log in self._logs():
+            text = log.read_text(errors="replace").splitlines()
+            errors = [line for line in text if "ERROR" in line]
+            starts = [i for i, line in enumerate(text) if line.startswith("Traceback")]
+            traceback = text[starts[-1]:][-40:] if starts else []
+            lines += [f"{log.name}: {line}" for line in errors + traceback]
         return lines + self.nginx.problems()
 
 

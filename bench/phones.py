@@ -51,6 +51,10 @@ class Record:
     samples: dict[str, dict[str, Any]] = field(default_factory=dict)
     failed: int = 0
     cpu_s: float = 0.0  # this phone process's own CPU time: it shares the cores with the server
+    # How late this process's event loop ran (ms, every 10 ms tick that was over 2 ms late):
+    # a phase change reaches a thousand simulated phones through one loop, and
+    # whatever the loop is late by is counted as the server's fan-out.
+    loop_late_ms: list[float] = field(default_factory=list)
 
 
 class Phone:
@@ -268,16 +272,29 @@ async def run(cfg: dict[str, Any]) -> Record:
     gc.freeze()
     gc.disable()
     print(f"ready {len(live)} {record.failed}", flush=True)
+    probe = asyncio.create_task(loop_lateness(record))
     try:
         await asyncio.wait_for(
             asyncio.gather(*(p.finished.wait() for p in live)), cfg["time_limit"]
         )
     except TimeoutError:
         record.errors.append(f"time limit: {sum(not p.finished.is_set() for p in live)} phones unfinished")
+    probe.cancel()
     await asyncio.gather(*(p.close() for p in phones), return_exceptions=True)
     record.order = [p.order() for p in live if isinstance(p, Phone)]
     record.cpu_s = round(time.process_time(), 1)
     return record
+
+
+async def loop_lateness(record: Record, tick: float = 0.01) -> None:
+    """Every ``tick``, how much later than asked the loop came back (kept when over 2 ms)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        asked = loop.time()
+        await asyncio.sleep(tick)
+        late = (loop.time() - asked - tick) * 1000
+        if late > 2:
+            record.loop_late_ms.append(round(late, 1))
 
 
 def main() -> None:

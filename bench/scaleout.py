@@ -57,14 +57,16 @@ async def run(args, workdir: Path, load: scenarios.Load, database_url: str, resu
         results["page_weight"] = page_weight(page.url)
     finally:
         page.stop()
-    results["one_room"] = await one_room(f"{k} workers + Redis", workdir / "room", args.phones, load, env, k, True)
-    results["hop"] = {
-        "one_worker_redis": await one_room("1 worker + Redis", workdir / "room-1-redis", args.phones, load, env,
-                                           1, True),
-        "one_worker_plain": await one_room("1 worker, no queue", workdir / "room-1-plain", args.phones, load, env,
-                                           1, False),
-    }
-    if not args.no_floor:
+    if args.phones:  # --phones 0: the many rooms alone
+        results["one_room"] = await one_room(f"{k} workers + Redis", workdir / "room", args.phones, load, env, k,
+                                             True)
+        results["hop"] = {
+            "one_worker_redis": await one_room("1 worker + Redis", workdir / "room-1-redis", args.phones, load,
+                                               env, 1, True),
+            "one_worker_plain": await one_room("1 worker, no queue", workdir / "room-1-plain", args.phones, load,
+                                               env, 1, False),
+        }
+    if args.phones and not args.no_floor:
         samples = results["one_room"]["snapshot_samples"]
         print(f"… the floor: {args.phones} clients, each phase's snapshot ({', '.join(samples)})", flush=True)
         results["floor"] = await scenarios.floor(workdir / "floor", args.phones, samples, load)

@@ -17,6 +17,7 @@ import socketio
 
 from . import order
 from .host import Host, open_session
+from .pgwait import PgWaits, RedisCount
 from .profile import Profiler, summarise
 from .server import ROOT, Monitor, ServerProcess
 from .stats import summary
@@ -74,7 +75,7 @@ class Workers:
             await asyncio.wait_for(proc.wait(), timeout)
         merged: dict[str, Any] = {"join_http_ms": [], "joined_at_ms": [], "fanout": [], "errors": [], "order": [],
                                   "failed": 0, "acks": {"draft": [], "submit": [], "vote": []}, "cpu_s": 0.0,
-                                  "samples": {}}
+                                  "samples": {}, "loop_late_ms": []}
         for out in self.outs:
             part = json.loads(out.read_text())
             for key in ("join_http_ms", "joined_at_ms", "fanout", "errors", "order"):
@@ -82,6 +83,7 @@ class Workers:
             for kind, values in part["acks"].items():
                 merged["acks"][kind] += values
             merged["failed"] += part["failed"]
+            merged["loop_late_ms"] += part.get("loop_late_ms", [])
             for phase, snap in part.get("samples", {}).items():
                 merged["samples"].setdefault(phase, snap)
             merged["cpu_s"] = round(merged["cpu_s"] + part.get("cpu_s", 0.0), 1)
@@ -123,7 +125,8 @@ async def play_rooms(
     workers = Workers(workdir, "phones")
     profiler = Profiler(server.pid, workdir / "profile.txt") if profile else None
     try:
-        with Monitor(server.pids) as monitor:
+        with (Monitor(server.pids) as monitor, PgWaits(server_env.get("TRAINER_DATABASE_URL")) as waits,
+              RedisCount(server_env.get("TRAINER_MESSAGE_QUEUE")) as redis_count):
             hosts = []
             for _ in range(rooms):
                 code, token = await open_session(server.url, rounds=1, writing_minutes=2, voting_seconds=120,
@@ -144,6 +147,9 @@ async def play_rooms(
         figures["phase_order"] = order.check(record["order"], {h.code: order.went_through(h.phases) for h in hosts})
         figures["phones_per_worker"] = order.spread(record["order"])
         figures["server_phase_ms"] = server.phase_costs()
+        figures["database"] = server.database_figures()
+        figures["postgres_waits"] = waits.figures()
+        figures["redis"] = redis_count.figures()
         if profiler:
             figures["profile"] = _profile(profiler)
         return figures
@@ -210,6 +216,7 @@ def _room_figures(record, monitor: Monitor, phones: int, connected: int, failed:
         "worker_cpu_s_session": monitor.cpu_each_between("idle", "done"),
         "session_wall_s": round(marks["done"]["t"] - marks["idle"]["t"], 1),
         "phones_cpu_s": record["cpu_s"],
+        "phones_loop_late_max_ms": max(record["loop_late_ms"], default=0.0),
         "rss_idle_mb": round(marks["idle"]["rss"] / 2**20, 1),
         "rss_connected_mb": round(marks["connected"]["rss"] / 2**20, 1),
         "rss_peak_mb": round(monitor.peak_rss / 2**20, 1),

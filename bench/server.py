@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import psutil
 
+from .ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,6 +25,13 @@ PHASE_LINE = re.compile(
     r"snapshots (?P<snapshots>[\d.]+) ms, sent (?P<sent>[\d.]+) ms, projector (?P<projector>[\d.]+) ms"
 )
 STAGES = ("reads", "snapshots", "sent", "projector")
+# trainer/database/stats.py logs one of these every few seconds at INFO, per worker.
+DATABASE_LINE = re.compile(
+    r"database: (?P<statements>\d+) statements/s, (?P<commits>\d+) commits/s, pool wait p95 "
+    r"(?P<wait_p95>[\d.]+) ms \(max (?P<wait_max>[\d.]+) ms, [\d,]+ checkouts\), (?P<out>\d+)"
+    r"(?: of \d+)? out at most; hub late p95 (?P<lag>[\d.]+) ms, held by brief waits (?P<held>\d+) ms/s"
+    r"(?:, by (?P<collections>\d+) full collections (?P<collected>\d+) ms)?"
+)
 
 
 def phase_costs(texts: list[str]) -> dict[str, dict[str, float]]:
@@ -38,10 +46,22 @@ def phase_costs(texts: list[str]) -> dict[str, dict[str, float]]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def database_figures(texts: list[str]) -> dict[str, float] | None:
+    """The busiest interval's figures from the workers' database lines (trainer/database/stats.py)."""
+    lines = [match for text in texts for match in DATABASE_LINE.finditer(text)]
+    if not lines:
+        return None
+    return {
+        "statements_per_s": max(int(m["statements"]) for m in lines),
+        "commits_per_s": max(int(m["commits"]) for m in lines),
+        "pool_wait_p95_ms": max(float(m["wait_p95"]) for m in lines),
+        "pool_wait_max_ms": max(float(m["wait_max"]) for m in lines),
+        "connections_out": max(int(m["out"]) for m in lines),
+        "hub_late_p95_ms": max(float(m["lag"]) for m in lines),
+        "brief_waits_ms_per_s": max(int(m["held"]) for m in lines),
+        "full_collections": sum(int(m["collections"] or 0) for m in lines),
+        "full_collection_ms": sum(int(m["collected"] or 0) for m in lines),
+    }
 
 
 def add_trainer(env: dict[str, str], name: str, password: str) -> None:
@@ -137,6 +157,9 @@ class ServerProcess:
 
     def phase_costs(self) -> dict[str, dict[str, float]]:
         return phase_costs([self.log()])
+
+    def database_figures(self) -> dict[str, float] | None:
+        return database_figures([self.log()])
 
 
 class Monitor:

@@ -6,7 +6,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,22 +16,11 @@ from pathlib import Path
 
 import requests
 import socketio
-from live import ROOT, free_port
+from live import ROOT
+
+from bench.ports import free_port, free_ports
 
 TIMEOUT = 30
-
-
-def free_port_pair() -> int:
-    """A port p with p+1 free too (start-workers numbers workers from a base)."""
-    for _ in range(50):
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two free ports in a row")
 
 
 def wait_for(predicate, what: str, timeout: float = TIMEOUT):
@@ -50,7 +38,7 @@ class Workers:
 
     def __init__(self, run_dir: Path, env: dict[str, str], count: int = 2) -> None:
         self.run_dir, self.count = run_dir, count
-        self.base = free_port_pair()
+        self.base = free_ports(2)
         self.ports = [self.base + i for i in range(count)]
         self.env = {**os.environ, **env, "WORKERS_BASE_PORT": str(self.base),
                     "WORKERS_RUN_DIR": str(run_dir), "PYTHON": sys.executable}
@@ -173,7 +161,14 @@ class Client:
         sio = self.sio
 
         def ask() -> None:
-            answer = sio.call("sync", {}, namespace=self.namespace, timeout=TIMEOUT)
+            try:
+                answer = sio.call("sync", {}, namespace=self.namespace, timeout=TIMEOUT)
+            except (socketio.exceptions.BadNamespaceError, socketio.exceptions.TimeoutError):
+                # The connection went (nginx or a worker restarting) between the
+                # resync and the ask: as on the pages, the reconnect's own
+                # snapshot brings the state, so there is nothing to ask for now.
+                self._event("resync unanswered")
+                return
             if answer.get("ok"):
                 self._snapshot(answer["snapshot"])
 
