@@ -13,13 +13,13 @@ PG_SUITES ?= tests/test_sockets.py tests/test_rejections.py tests/test_nothing_l
              tests/test_fanout.py tests/test_sweeper_race.py tests/test_languages.py tests/test_modes_live.py \
              tests/test_records.py tests/test_coaching_http.py tests/test_full_disk.py tests/test_room_check.py \
              tests/test_draft_batch.py tests/test_attacks.py tests/test_service_cues.py tests/test_drill_live.py \
-             tests/test_drill_pages.py
+             tests/test_drill_pages.py tests/test_write_batches.py
 PHONES ?= 1000
 # K > 0: the bench runs against K workers (deploy/start-workers) on PostgreSQL and Redis behind nginx.
 SERVER_WORKERS ?= 0
 BENCH_ARGS ?=
 
-.PHONY: run test test-postgres bench bench-library soak clean translations catalogs dist
+.PHONY: run test test-postgres bench bench-library soak clean translations catalogs dist screenshots
 
 # Catalogs: ru, uk and el .po files are committed; the compiled .mo files are
 # made here (the app also compiles missing or stale ones when it starts, and
@@ -84,6 +84,13 @@ bench-library: $(VENV)/.installed-test catalogs
 SOAK_ARGS ?=
 soak: $(VENV)/.installed-test catalogs
 	$(PY) -m bench.soak $(SOAK_ARGS)
+
+# The docs' pictures (docs/pictures/): a session played in each language with
+# the real server and Chromium (scripts/screenshots.py; SHOTS_ARGS="--languages el").
+SHOTS_ARGS ?=
+screenshots: $(VENV)/.installed-test catalogs
+	scripts/ensure-chromium
+	$(PY) scripts/screenshots.py $(SHOTS_ARGS)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

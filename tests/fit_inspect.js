@@ -37,6 +37,13 @@
     if (size < floor - 0.5) problems.push(`${size.toFixed(1)}px < ${floor.toFixed(1)}px: ${text.slice(0, 60)}`);
     if (!why) shown.push(text);
   }
+  // The bar over every screen: the join address, the room code, the round and the mode,
+  // for whoever comes in late. Every word of it shows too.
+  for (const e of document.querySelectorAll('.bar *')) {
+    if (!visible(e) || !ownText(e)) continue;
+    const why = clipped(e);
+    if (why) problems.push(`bar, ${why}: <${e.tagName.toLowerCase()} class="${e.className}"> ${e.textContent.trim().slice(0, 60)}`);
+  }
   const page = document.documentElement;
   if (page.scrollWidth > innerWidth || page.scrollHeight > innerHeight) problems.push('the page scrolls');
   const signature = [...phase.querySelectorAll(content)].filter(visible).map((e) => e.textContent).join('|')
