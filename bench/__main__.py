@@ -251,8 +251,13 @@ def report(results: dict) -> str:
         rows += [
             (f"{results['params']['rooms']} rooms × {results['params']['room_size']}: joined (failed)",
              f"{rooms['connected']:,} ({rooms['failed_to_join']}) in {fmt(rooms['all_joined_s'], ' s')}", ""),
+            ("  every projector's lobby full, after the last connect (short)",
+             f"{rooms.get('lobby_full_ms', 0):,} ms ({rooms.get('lobbies_short', 0)})", "then the trainers start"),
             ("  fan-out p50 / p95 / p99", latency_cells(rooms["fanout_ms"]),
              verdict(rooms["fanout_ms"]["p95"], TARGETS["fanout_p95_ms"]) + " ms (p95)"),
+            ("  trainer's click → phone p50 / p95 / p99 (start, podium)",
+             latency_cells(rooms["click_to_phone_ms"]) if rooms.get("click_to_phone_ms") else "—",
+             "the fan-out and the command before it"),
             ("  submit ack p50 / p95 / p99", latency_cells(rooms["acks_ms"]["submit"]),
              verdict(rooms["acks_ms"]["submit"]["p95"], TARGETS["submit_p95_ms"]) + " ms (p95)"),
             ("  vote ack p50 / p95 / p99", latency_cells(rooms["acks_ms"]["vote"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from typing import Any
 
 import aiohttp
@@ -65,6 +66,9 @@ class Host:
         # (round, phase, version) of every snapshot: what the session went through.
         self.phases: list[tuple[int, str, int]] = []
         self.joined = 0
+        # When the trainer clicked for each phase (ms since the epoch), to time it to each phone.
+        self.clicked: dict[str, float] = {}
+        self._everyone: tuple[int, asyncio.Event] | None = None
         self.sio.on("snapshot", self._snapshot, namespace="/host")
         self.sio.on("player_joined", self._joined, namespace="/host")
 
@@ -77,6 +81,20 @@ class Host:
 
     async def _joined(self, _data) -> None:
         self.joined += 1
+        if self._everyone is not None and self.joined >= self._everyone[0]:
+            self._everyone[1].set()
+
+    async def until_joined(self, count: int, timeout: float) -> bool:
+        """Until the projector has shown ``count`` players join, as a trainer waits for a full lobby;
+        False when it has not within ``timeout`` (a phone that failed to join is counted elsewhere)."""
+        self._everyone = (count, asyncio.Event())
+        if self.joined >= count:
+            return True
+        try:
+            await asyncio.wait_for(self._everyone[1].wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
     async def connect(self) -> Host:
         await self.sio.connect(
@@ -90,6 +108,11 @@ class Host:
         if not answer.get("ok"):
             raise RuntimeError(f"host {event}: {answer}")
         return answer
+
+    async def click(self, event: str, phase: str) -> dict[str, Any]:
+        """``event`` as the trainer's click that moves the room to ``phase``, timed."""
+        self.clicked[phase] = time.time() * 1000
+        return await self.command(event)
 
     async def until(self, phase: str, timeout: float) -> None:
         await asyncio.wait_for(self._event(phase).wait(), timeout)

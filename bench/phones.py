@@ -72,6 +72,8 @@ class Phone:
         self.tasks: set[asyncio.Task] = set()
         self.rounds_seen: set[tuple[str, int]] = set()
         self.seen: list[tuple[int, str, int]] = []
+        # When each pushed phase change arrived (ms since the epoch): the trainer's click to this phone.
+        self.arrived: dict[str, float] = {}
         self.top_version = -1
         self.backwards = 0
         self.worker = ""
@@ -122,7 +124,7 @@ class Phone:
 
     def order(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "worker": self.worker,
-                "seen": self.seen, "backwards": self.backwards}
+                "seen": self.seen, "backwards": self.backwards, "arrived": self.arrived}
 
     async def on_snapshot(self, snap: dict[str, Any]) -> None:
         received = now_ms()
@@ -137,6 +139,7 @@ class Phone:
             # A phase change pushed by the server: its fan-out latency.
             self.rec.fanout.append((phase, received - snap["server_now"], len(json.dumps(snap))))
             self.rec.samples.setdefault(phase, snap)
+            self.arrived.setdefault(phase, received)
         self.rounds_seen.add((phase, round_no))
         if phase == "writing" and snap.get("playing") and not first:
             self._spawn(self.write(snap))

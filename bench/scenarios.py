@@ -138,14 +138,23 @@ async def play_rooms(
             await workers.start(phone_configs(server.url, phones, load, start_at))
             connected, failed = await workers.ready(timeout=180)
             monitor.mark("connected")
+            # A trainer starts once the projector's lobby shows everyone, not the instant the
+            # last phone's socket opens: the projectors may still be hearing of the last joins.
+            settling = time.perf_counter()
+            full = await asyncio.gather(*(h.until_joined(per_room, 30) for h in hosts))
+            lobby_ms = (time.perf_counter() - settling) * 1000
             trouble = await _drive(hosts, load)
             record = await workers.results(timeout=load.time_limit)
             record["errors"] += trouble
             monitor.mark("done")
             await asyncio.gather(*(h.close() for h in hosts))
         figures = _room_figures(record, monitor, rooms * per_room, connected, failed, start_at, server.problems())
+        # How long after the last phone connected every projector showed a full lobby, and how many never did.
+        figures["lobby_full_ms"] = round(lobby_ms)
+        figures["lobbies_short"] = full.count(False)
         figures["phase_order"] = order.check(record["order"], {h.code: order.went_through(h.phases) for h in hosts})
         figures["phones_per_worker"] = order.spread(record["order"])
+        figures["click_to_phone_ms"] = click_to_phone(record["order"], hosts)
         figures["server_phase_ms"] = server.phase_costs()
         figures["database"] = server.database_figures()
         figures["postgres_waits"] = waits.figures()
@@ -160,6 +169,17 @@ async def play_rooms(
         server.stop()
 
 
+def click_to_phone(phones: list[dict[str, Any]], hosts: list[Host]) -> dict[str, Any]:
+    """From the trainer's click (start, podium) to each phone's snapshot: the fan-out plus the
+    command's own work before the phase changes, which the fan-out does not count."""
+    clicked = {h.code: h.clicked for h in hosts}
+    return summary(
+        arrived - clicked[phone["code"]][phase]
+        for phone in phones for phase, arrived in phone.get("arrived", {}).items()
+        if phase in clicked.get(phone["code"], {})
+    )
+
+
 def _profile(profiler: Profiler) -> dict[str, Any]:
     profiler.stop()
     summary_ = summarise(profiler.out)
@@ -170,12 +190,12 @@ def _profile(profiler: Profiler) -> dict[str, Any]:
 async def _drive(hosts: list[Host], load: Load) -> list[str]:
     """The trainers' clicks: start, (end a phase that hangs), podium."""
     try:
-        await asyncio.gather(*(h.command("next") for h in hosts))
+        await asyncio.gather(*(h.click("next", "writing") for h in hosts))
         writing_limit = load.submit_window[1] + load.draft_interval * 2 + 30
         await asyncio.gather(*(_phase_or_end(h, "voting", writing_limit) for h in hosts))
         await asyncio.gather(*(_phase_or_end(h, "results", load.vote_window[1] + 30) for h in hosts))
         await asyncio.sleep(load.results_pause)  # the trainer talks the room through the results
-        await asyncio.gather(*(h.command("next") for h in hosts))
+        await asyncio.gather(*(h.click("next", "finished") for h in hosts))
     except (TimeoutError, RuntimeError, socketio.exceptions.SocketIOError) as lost:
         return [f"host: {type(lost).__name__}: {lost}"]
     return []

@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # trainer/live/announce.py logs one of these for every phase change at INFO.
 PHASE_LINE = re.compile(
     r"phase change: session \d+ round \d+ (?P<phase>\w+), (?P<phones>\d+) phones: reads (?P<reads>[\d.]+) ms, "
-    r"snapshots (?P<snapshots>[\d.]+) ms, sent (?P<sent>[\d.]+) ms, projector (?P<projector>[\d.]+) ms"
+    r"snapshots (?P<snapshots>[\d.]+) ms, sent (?P<sent>[\d.]+) ms \(queued (?P<queued>[\d.]+) ms\), "
+    r"projector (?P<projector>[\d.]+) ms"
 )
-STAGES = ("reads", "snapshots", "sent", "projector")
+STAGES = ("reads", "snapshots", "sent", "queued", "projector")
 # trainer/database/stats.py logs one of these every few seconds at INFO, per worker.
 DATABASE_LINE = re.compile(
     r"database: (?P<statements>\d+) statements/s, (?P<commits>\d+) commits/s, pool wait p95 "

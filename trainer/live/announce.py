@@ -64,7 +64,7 @@ def _send_phase(session: GameSession) -> None:
     reads = RoomReads.of(session)
     read = time.perf_counter()
     pending = each_player_snapshot(session, now, reads=reads)
-    building = 0.0
+    building = queueing = 0.0
     phones = 0
     while True:
         if phones:
@@ -77,7 +77,9 @@ def _send_phase(session: GameSession) -> None:
         building += time.perf_counter() - slice_started
         if not batch:
             break
+        queue_started = time.perf_counter()
         _to_each("snapshot", [(player_room(pid), snapshot) for pid, snapshot in batch])
+        queueing += time.perf_counter() - queue_started
         phones += len(batch)
     sent = time.perf_counter()
     # The projector's snapshot (up to a quarter of a second to build at a
@@ -89,9 +91,9 @@ def _send_phase(session: GameSession) -> None:
     # the sockets writing between slices included.
     log.info(
         "phase change: session %s round %s %s, %d phones: reads %.1f ms, snapshots %.1f ms, "
-        "sent %.1f ms, projector %.1f ms",
+        "sent %.1f ms (queued %.1f ms), projector %.1f ms",
         session.id, session.round_no, session.phase, phones, (read - started) * 1000,
-        building * 1000, (sent - read - building) * 1000, (time.perf_counter() - sent) * 1000,
+        building * 1000, (sent - read - building) * 1000, queueing * 1000, (time.perf_counter() - sent) * 1000,
     )
 
 
