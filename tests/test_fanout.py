@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import pytest
 from socket_helpers import ack, events, last, start_round, submit_all
@@ -184,3 +185,54 @@ def test_starting_a_round_reads_nothing_twice(app, seed, sockets):
     for phone in phones:
         assert last(phone, "/play", "snapshot")["phase"] == "writing"
     assert last(host, "/host", "snapshot")["mode"] == "own_card"
+
+
+def test_a_worker_carries_out_a_few_trainers_commands_at_a_time_and_every_room_starts(app, seed, sockets, monkeypatch):
+    """Forty trainers pressing Start in the same second (issue 29): a worker carries out
+    COMMANDS_AT_ONCE of their commands at a time, the others wait their turn, and each is answered."""
+    from trainer.live import rounds
+    from trainer.sockets import host as host_socket
+
+    app.config["COMMANDS_AT_ONCE"] = 2
+    rooms = [seed(players=2) for _ in range(5)]
+    hosts = [sockets.host(seeded) for seeded in rooms]
+    phones = [sockets.phone(seeded.tokens[0]) for seeded in rooms]
+    for phone in phones:
+        events(phone, "/play")
+    inside, most, lock, go_on = 0, 0, threading.Lock(), threading.Event()
+    real = rounds.advance
+
+    def held_start(session, now):
+        nonlocal inside, most
+        with lock:
+            inside += 1
+            most = max(most, inside)
+        go_on.wait(10)  # held until the test has seen the other three wait their turn
+        try:
+            return real(session, now)
+        finally:
+            with lock:
+                inside -= 1
+
+    monkeypatch.setattr(rounds, "advance", held_start)
+    answers = [None] * len(hosts)
+
+    def press(number):
+        answers[number] = ack(hosts[number], "/host", "next")
+
+    threads = [threading.Thread(target=press, args=(n,)) for n in range(len(hosts))]
+    for thread in threads:
+        thread.start()
+    with app.app_context():
+        turns = host_socket._turns()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not (inside == 2 and len(turns._cond._waiters) == 3):
+        time.sleep(0.005)
+    waiting = len(turns._cond._waiters)
+    go_on.set()
+    for thread in threads:
+        thread.join(15)
+    assert (most, waiting) == (2, 3), "two commands carried out at once, three waiting their turn"
+    assert all(answer and answer["ok"] for answer in answers), answers
+    for phone in phones:
+        assert last(phone, "/play", "snapshot")["phase"] == "writing"

@@ -85,6 +85,10 @@ DEFAULTS = {
     # Submits and votes arriving this close together share one count of the
     # room (progress on the projector, closing the phase early); 0 counts at once.
     "ROOM_CHECK_SECONDS": 0.25,
+    # How many trainers' commands (start, next, end a phase, pause...) one
+    # worker carries out at once; the others wait their turn before they
+    # begin (sockets/host.py).
+    "COMMANDS_AT_ONCE": 10,
     # After the database refused a write (full disk, read-only file), phases
     # stay open on the clock this long past the last refusal, so phones can
     # resend what they kept before time is called.
